@@ -1,0 +1,36 @@
+import type { RiskReport } from "./schemas/risk-report";
+
+/** The error codes services may throw; each maps to the tRPC code of the same name. */
+export type AppErrorCode =
+  | "BAD_REQUEST"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "PRECONDITION_FAILED"
+  | "SERVICE_UNAVAILABLE"
+  | "TIMEOUT"
+  | "INTERNAL_SERVER_ERROR";
+
+/** Domain data carried to the client in `error.data`. */
+export type AppErrorData = {
+  riskReports?: RiskReport[];
+};
+
+/**
+ * The one error type services throw. The tRPC layer maps it to a TRPCError once
+ * (server/trpc/init.ts), so messages reach the user in words and never as a stack trace.
+ */
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly data: AppErrorData;
+
+  constructor(code: AppErrorCode, message: string, data: AppErrorData = {}) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.data = data;
+  }
+}
+
+export function notFound(what: string, id: string): AppError {
+  return new AppError("NOT_FOUND", `${what} ${id} does not exist`);
+}

@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { riskReportSchema, type RiskReport } from "./schemas/risk-report";
+
+const worktreeSchema = z.object({ path: z.string(), branch: z.string(), head: z.string().nullable() });
+const reportsSchema = z.object({ reports: z.array(riskReportSchema) });
+const stashSchema = z.object({ stashed: z.boolean(), ref: z.string().nullable(), report: riskReportSchema });
+const errorSchema = z.object({ error: z.object({ code: z.string().optional(), message: z.string() }) });
+
+export type SidecarWorktree = z.infer<typeof worktreeSchema>;
+export type StashResult = z.infer<typeof stashSchema>;
+export type RemoveResult = { removed: true } | { removed: false; reports: RiskReport[] };
+
+/** The sidecar could not be asked (down, timed out) or answered something we cannot use. */
+export class SidecarUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SidecarUnavailableError";
+  }
+}
+
+/** The sidecar answered with a 4xx/5xx JSON error: its message is meant for the user. */
+export class SidecarRequestError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "SidecarRequestError";
+    this.status = status;
+  }
+}
+
+export type SidecarClient = {
+  readonly url: string;
+  createWorktree(input: { sessionId: string; repoPath: string; branch?: string; base?: string }): Promise<SidecarWorktree>;
+  risk(paths: string[], options?: { timeoutMs?: number }): Promise<RiskReport[]>;
+  stash(input: { path: string; message: string }): Promise<StashResult>;
+  remove(input: { path: string }): Promise<RemoveResult>;
+};
+
+export type SidecarClientOptions = { url: string; token: string; timeoutMs?: number };
+
+/** HTTP client for the sidecar (docs/ARCHITECTURE.md, "The sidecar"): bearer token, JSON, a timeout on every call. */
+export function createSidecarClient(options: SidecarClientOptions): SidecarClient {
+  const base = options.url.replace(/\/+$/, "");
+  const defaultTimeout = options.timeoutMs ?? 30_000;
+
+  async function post(path: string, body: unknown, timeoutMs = defaultTimeout): Promise<{ status: number; json: unknown }> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${options.token}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      throw new SidecarUnavailableError(
+        timedOut
+          ? `the sidecar at ${base} did not answer within ${Math.round(timeoutMs / 100) / 10} s`
+          : `the sidecar at ${base} cannot be reached (is it running?)`,
+      );
+    }
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      throw new SidecarUnavailableError(`the sidecar at ${base} answered ${response.status} without JSON`);
+    }
+    if (response.status === 401) throw new SidecarUnavailableError("the sidecar refused BooChat's token (check BOOCHAT_SIDECAR_TOKEN)");
+    return { status: response.status, json };
+  }
+
+  function fail(status: number, json: unknown): never {
+    const parsed = errorSchema.safeParse(json);
+    const message = parsed.success ? parsed.data.error.message : `the sidecar answered ${status}`;
+    if (status >= 500) throw new SidecarUnavailableError(message);
+    throw new SidecarRequestError(status, message);
+  }
+
+  function parse<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new SidecarUnavailableError(`the sidecar's answer to ${what} was not understood`);
+    return parsed.data;
+  }
+
+  return {
+    url: base,
+    async createWorktree(input) {
+      const { status, json } = await post("/v1/worktrees", input);
+      if (status !== 200) fail(status, json);
+      return parse(worktreeSchema, json, "create worktree");
+    },
+    async risk(paths, opts) {
+      const { status, json } = await post("/v1/worktrees/risk", { paths }, opts?.timeoutMs);
+      if (status !== 200) fail(status, json);
+      return parse(reportsSchema, json, "risk check").reports;
+    },
+    async stash(input) {
+      const { status, json } = await post("/v1/worktrees/stash", input);
+      if (status !== 200) fail(status, json);
+      return parse(stashSchema, json, "stash");
+    },
+    async remove(input) {
+      const { status, json } = await post("/v1/worktrees/remove", input);
+      if (status === 409) return { removed: false, reports: parse(reportsSchema, json, "remove").reports };
+      if (status !== 200) fail(status, json);
+      return { removed: true };
+    },
+  };
+}

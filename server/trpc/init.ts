@@ -1,0 +1,58 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { Db } from "../db";
+import { AppError, type AppErrorData } from "../errors";
+import type { SidecarClient } from "../sidecar-client";
+
+export type ContextDeps = {
+  db: Db;
+  sidecar: SidecarClient;
+};
+
+/** The context without HTTP in it: tests build it with a real database and call routers through createCaller. */
+export function createContextInner(deps: ContextDeps) {
+  return { db: deps.db, sidecar: deps.sidecar };
+}
+
+export type Context = ReturnType<typeof createContextInner>;
+
+/** "title: Too small" lines naming each field that failed validation. */
+function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.length > 0 ? issue.path.join(".") : "input";
+      return `${field}: ${issue.message}`;
+    })
+    .join("; ");
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const zodError = cause instanceof ZodError ? z.flattenError(cause) : null;
+    const domain: AppErrorData = cause instanceof AppError ? cause.data : {};
+    const message = cause instanceof ZodError ? `Invalid input: ${describeZodError(cause)}` : shape.message;
+    // Internal errors keep their message (it is ours, written for users) but never a stack.
+    return {
+      ...shape,
+      message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, zodError, ...domain },
+    };
+  },
+});
+
+/** Maps every AppError thrown by a service to the TRPCError of the same code, once, here. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(appErrors);
