@@ -3,16 +3,19 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Db } from "../db";
 import { AppError, type AppErrorData } from "../errors";
+import type { ChatContextEnder } from "../services/chat/close-chat";
 import type { SidecarClient } from "../sidecar-client";
 
 export type ContextDeps = {
   db: Db;
   sidecar: SidecarClient;
+  /** The agent runtime; absent in tests that do not run agents. */
+  agents?: ChatContextEnder;
 };
 
 /** The context without HTTP in it: tests build it with a real database and call routers through createCaller. */
 export function createContextInner(deps: ContextDeps) {
-  return { db: deps.db, sidecar: deps.sidecar };
+  return { db: deps.db, sidecar: deps.sidecar, agents: deps.agents };
 }
 
 export type Context = ReturnType<typeof createContextInner>;

@@ -1,0 +1,19 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { createAppContext } from "@/server/context";
+import { appRouter } from "@/server/trpc/routers/_app";
+
+export const dynamic = "force-dynamic";
+
+function handler(req: Request) {
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createAppContext(),
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"}:`, error.cause ?? error);
+    },
+  });
+}
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,94 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { useTRPC } from "@/trpc/client";
+import { Button } from "../ui/button";
+import { RenameDialog } from "../ui/rename-dialog";
+import { ThemeToggle } from "../ui/theme-toggle";
+import { CreateSessionDialog } from "./create-session-dialog";
+
+type SessionRow = { id: string; title: string; worktree: { path: string; branch: string | null } | null };
+
+export function Sidebar({ selectedId }: { selectedId: string | null }) {
+  const trpc = useTRPC();
+  const sessions = useQuery(trpc.session.list.queryOptions());
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <aside className="flex w-72 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
+      <div className="flex items-center justify-between px-4 py-3">
+        <Link href="/" className="text-lg font-bold tracking-tight">
+          BooChat
+        </Link>
+        <ThemeToggle />
+      </div>
+      <div className="px-3 pb-3">
+        <Button variant="primary" className="w-full" onClick={() => setCreating(true)}>
+          New session
+        </Button>
+      </div>
+      <nav aria-label="Sessions" className="min-h-0 flex-1 overflow-y-auto px-2 pb-4">
+        {sessions.isPending ? (
+          <p className="px-2 text-sm text-zinc-500">Loading sessions…</p>
+        ) : sessions.isError ? (
+          <p role="alert" className="px-2 text-sm text-red-700 dark:text-red-300">
+            Could not load sessions: {sessions.error.message}
+          </p>
+        ) : sessions.data.length === 0 ? (
+          <p className="px-2 text-sm text-zinc-600 dark:text-zinc-400">
+            No sessions yet. Click “New session” to start one: give it a title, and a repository path if the agent should work in a git worktree.
+          </p>
+        ) : (
+          <ul className="space-y-0.5">
+            {sessions.data.map((session) => (
+              <SessionItem key={session.id} session={session} selected={session.id === selectedId} />
+            ))}
+          </ul>
+        )}
+      </nav>
+      <CreateSessionDialog open={creating} onOpenChange={setCreating} />
+    </aside>
+  );
+}
+
+function SessionItem({ session, selected }: { session: SessionRow; selected: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [renaming, setRenaming] = useState(false);
+  const rename = useMutation(
+    trpc.session.rename.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() }),
+    }),
+  );
+
+  return (
+    <li
+      aria-label={session.title}
+      className={`group flex items-center gap-1 rounded-md pr-1 ${selected ? "bg-indigo-100 dark:bg-indigo-950" : "hover:bg-zinc-200 dark:hover:bg-zinc-800"}`}
+    >
+      <Link
+        href={`/sessions/${session.id}`}
+        aria-current={selected ? "page" : undefined}
+        className="min-w-0 flex-1 px-2 py-1.5"
+      >
+        <span className="block truncate text-sm font-medium">{session.title}</span>
+        <span className="block truncate text-xs text-zinc-500">
+          {session.worktree ? (session.worktree.branch ?? session.worktree.path) : "chat only"}
+        </span>
+      </Link>
+      <Button variant="ghost" className="px-1.5 text-xs" aria-label="Rename session" title="Rename session" onClick={() => setRenaming(true)}>
+        ✎
+      </Button>
+      <RenameDialog
+        open={renaming}
+        onOpenChange={setRenaming}
+        title="Rename session"
+        label="Session title"
+        initialValue={session.title}
+        onRename={(title) => rename.mutateAsync({ id: session.id, title })}
+      />
+    </li>
+  );
+}

@@ -1,0 +1,5 @@
+import { AppShell } from "./components/app-shell";
+
+export default function HomePage() {
+  return <AppShell sessionId={null} />;
+}

@@ -1,0 +1,66 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// One scratch folder per run (database, data folder, worktree root), made by the main process and
+// inherited by the workers through the environment, so every process sees the same one.
+process.env.BOOCHAT_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "boochat-e2e-"));
+const e2eDir = process.env.BOOCHAT_E2E_DIR;
+const port = Number(process.env.BOOCHAT_E2E_PORT ?? 3107);
+const sidecarPort = Number(process.env.BOOCHAT_E2E_SIDECAR_PORT ?? 4397);
+
+export const e2eSettings = {
+  dir: e2eDir,
+  databaseUrl: `file:${path.join(e2eDir, "e2e.db")}`,
+  dataDir: path.join(e2eDir, "data"),
+  worktreeRoot: path.join(e2eDir, "worktrees"),
+  sidecarUrl: `http://127.0.0.1:${sidecarPort}`,
+  token: "e2e-sidecar-token",
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  outputDir: "test-results/playwright",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.BOOCHAT_CHROMIUM ?? "/usr/bin/chromium",
+          args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // The real start path against the built app: migrate the e2e database, start the sidecar and `next start`.
+    command: "node scripts/start.mjs --skip-install --skip-build",
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    env: {
+      PORT: String(port),
+      DATABASE_URL: e2eSettings.databaseUrl,
+      BOOCHAT_DATA_DIR: e2eSettings.dataDir,
+      BOOCHAT_WORKTREE_ROOT: e2eSettings.worktreeRoot,
+      BOOCHAT_SIDECAR_PORT: String(sidecarPort),
+      BOOCHAT_SIDECAR_TOKEN: e2eSettings.token,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});

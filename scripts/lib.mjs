@@ -1,0 +1,114 @@
+// Shared by `npm start` and `npm test`: node built-ins only, because they run before `npm ci`.
+import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+export const bin = (name) => path.join(root, "node_modules", ".bin", name);
+
+export function log(message) {
+  process.stdout.write(`[boochat] ${message}\n`);
+}
+
+/** Runs a command to completion with inherited output; exits the process when it fails. */
+export function run(command, args, { env = process.env, what = `${command} ${args.join(" ")}` } = {}) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
+  if (result.status !== 0) {
+    log(`${what} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status || 1);
+  }
+}
+
+function mtime(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Installs dependencies on a fresh clone (npm ci) or when package-lock.json changed since. */
+export function ensureInstalled() {
+  const installed = path.join(root, "node_modules", ".package-lock.json");
+  const lock = path.join(root, "package-lock.json");
+  if (!fs.existsSync(installed)) {
+    log("installing dependencies (npm ci)…");
+    run("npm", ["ci", "--no-audit", "--no-fund"], { what: "npm ci" });
+  } else if (mtime(lock) > mtime(installed)) {
+    log("package-lock.json changed: updating dependencies (npm install)…");
+    run("npm", ["install", "--no-audit", "--no-fund"], { what: "npm install" });
+  }
+}
+
+/** Default settings every process gets (README, "Settings"). */
+export function withDefaults(env) {
+  const out = { ...env, NEXT_TELEMETRY_DISABLED: "1" };
+  out.BOOCHAT_DATA_DIR = path.resolve(root, env.BOOCHAT_DATA_DIR?.trim() || "data");
+  out.DATABASE_URL = env.DATABASE_URL?.trim() || "file:./data/boochat.db";
+  out.PORT = env.PORT?.trim() || "3000";
+  out.BOOCHAT_SIDECAR_PORT = env.BOOCHAT_SIDECAR_PORT?.trim() || "4319";
+  out.BOOCHAT_WORKTREE_ROOT = env.BOOCHAT_WORKTREE_ROOT?.trim() || "/tmp/booworktrees";
+  fs.mkdirSync(out.BOOCHAT_DATA_DIR, { recursive: true });
+  return out;
+}
+
+/** BOOCHAT_SIDECAR_TOKEN, else the token in the data folder, else a new one written there (0600). */
+export function ensureSidecarToken(env) {
+  if (env.BOOCHAT_SIDECAR_TOKEN?.trim()) return env.BOOCHAT_SIDECAR_TOKEN.trim();
+  const file = path.join(env.BOOCHAT_DATA_DIR, "sidecar-token");
+  if (fs.existsSync(file)) {
+    const token = fs.readFileSync(file, "utf8").trim();
+    if (token) return token;
+  }
+  const token = crypto.randomBytes(32).toString("hex");
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  log(`generated a sidecar token in ${file}`);
+  return token;
+}
+
+/** True when the Next.js build is missing or older than any source it is built from. */
+export function buildIsStale() {
+  const stamp = mtime(path.join(root, ".next", "BUILD_ID"));
+  if (stamp === 0) return true;
+  const sources = ["app", "server", "trpc", "public", "prisma/schema.prisma", "next.config.mjs", "package-lock.json", "postcss.config.mjs"];
+  const newest = (entry) => {
+    const full = path.join(root, entry);
+    let stat;
+    try {
+      stat = fs.statSync(full);
+    } catch {
+      return 0;
+    }
+    if (!stat.isDirectory()) return stat.mtimeMs;
+    let max = stat.mtimeMs;
+    for (const child of fs.readdirSync(full)) max = Math.max(max, newest(path.join(entry, child)));
+    return max;
+  };
+  return sources.some((entry) => newest(entry) > stamp);
+}
+
+/** Starts a long-running child in its own process group, so stopping it stops its children too. */
+export function startService(name, command, args, env) {
+  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"], detached: true });
+  child.serviceName = name;
+  return child;
+}
+
+/** SIGTERM to each child's process group; SIGKILL after a grace period. Resolves when all exited. */
+export async function stopServices(children, graceMs = 8000) {
+  const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const exited = alive.map((c) => new Promise((resolve) => c.once("exit", resolve)));
+  for (const child of alive) killGroup(child, "SIGTERM");
+  const timer = setTimeout(() => alive.forEach((c) => killGroup(c, "SIGKILL")), graceMs);
+  await Promise.all(exited);
+  clearTimeout(timer);
+}
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// `npm start`: install, migrate, build, then run the web app and the sidecar until Ctrl-C.
+// Flags (used by the e2e tests): --skip-install, --skip-build.
+import { bin, buildIsStale, ensureInstalled, ensureSidecarToken, log, run, startService, stopServices, withDefaults } from "./lib.mjs";
+
+const flags = new Set(process.argv.slice(2));
+if (!flags.has("--skip-install")) ensureInstalled();
+
+const env = withDefaults(process.env);
+env.BOOCHAT_SIDECAR_TOKEN = ensureSidecarToken(env);
+const runLocalSidecar = !process.env.BOOCHAT_SIDECAR_URL?.trim();
+env.BOOCHAT_SIDECAR_URL ||= `http://127.0.0.1:${env.BOOCHAT_SIDECAR_PORT}`;
+
+log(`applying database migrations to ${env.DATABASE_URL}…`);
+run(bin("prisma"), ["migrate", "deploy"], { env, what: "prisma migrate deploy" });
+
+if (!flags.has("--skip-build") && buildIsStale()) {
+  log("building the web app…");
+  run(bin("prisma"), ["generate"], { env, what: "prisma generate" });
+  run(bin("next"), ["build"], { env, what: "next build" });
+}
+
+const children = [];
+if (runLocalSidecar) children.push(startService("sidecar", bin("tsx"), ["sidecar/main.ts"], env));
+else log(`using the sidecar at ${env.BOOCHAT_SIDECAR_URL} (BOOCHAT_SIDECAR_URL is set, so none is started here)`);
+children.push(startService("web", bin("next"), ["start", "--hostname", "127.0.0.1", "--port", env.PORT], env));
+log(`BooChat is starting on http://127.0.0.1:${env.PORT} (Ctrl-C stops it)`);
+
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping…");
+  await stopServices(children);
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+for (const child of children) {
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    log(`${child.serviceName} exited (${signal ?? code}); stopping the rest.`);
+    void shutdown(code || 1);
+  });
+}

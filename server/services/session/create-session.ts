@@ -1,0 +1,41 @@
+import type { Db } from "../../db";
+import { AppError } from "../../errors";
+import type { SessionCreateInput } from "../../schemas/session";
+import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
+
+export const FIRST_TAB_TITLE = "Tab 1";
+
+/**
+ * Creates a session with its first tab. With a repository, the sidecar first creates the
+ * session's worktree and a `worktrees` row records it; if the sidecar refuses, nothing is kept.
+ */
+export async function createSession(deps: { db: Db; sidecar: SidecarClient }, input: SessionCreateInput) {
+  const { db, sidecar } = deps;
+  const session = await db.session.create({
+    data: { title: input.title, chats: { create: { title: FIRST_TAB_TITLE, position: 0 } } },
+  });
+  if (!input.repoPath) return { ...session, worktree: null };
+
+  try {
+    const worktree = await sidecar.createWorktree({ sessionId: session.id, repoPath: input.repoPath });
+    await db.worktree.create({
+      data: {
+        sessionId: session.id,
+        repoPath: input.repoPath,
+        path: worktree.path,
+        branch: worktree.branch,
+        baseRef: worktree.head,
+        host: sidecar.url,
+      },
+    });
+    return { ...session, worktree };
+  } catch (error) {
+    // The session is useless without the worktree the user asked for: roll it back.
+    await db.session.delete({ where: { id: session.id } });
+    if (error instanceof SidecarRequestError) throw new AppError("BAD_REQUEST", `repoPath: ${error.message}`);
+    if (error instanceof SidecarUnavailableError) {
+      throw new AppError("SERVICE_UNAVAILABLE", `Cannot create the worktree: ${error.message}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,13 @@
+import { sessionCreateInput, sessionIdInput, sessionRenameInput } from "../../schemas/session";
+import { createSession } from "../../services/session/create-session";
+import { getSession } from "../../services/session/get-session";
+import { listSessions } from "../../services/session/list-sessions";
+import { renameSession } from "../../services/session/rename-session";
+import { publicProcedure, router } from "../init";
+
+export const sessionRouter = router({
+  list: publicProcedure.query(({ ctx }) => listSessions(ctx.db)),
+  get: publicProcedure.input(sessionIdInput).query(({ ctx, input }) => getSession(ctx.db, input.id)),
+  create: publicProcedure.input(sessionCreateInput).mutation(({ ctx, input }) => createSession(ctx, input)),
+  rename: publicProcedure.input(sessionRenameInput).mutation(({ ctx, input }) => renameSession(ctx.db, input)),
+});
