@@ -16,5 +16,5 @@ export function sqliteFilePath(url: string): string | null {
   if (!url.startsWith("file:")) return null;
   const rest = url.slice("file:".length).split("?")[0] ?? "";
   if (rest === "" || rest === ":memory:") return null;
-  return path.resolve(rest);
+  return path.resolve(/*turbopackIgnore: true*/ rest);
 }

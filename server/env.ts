@@ -33,7 +33,7 @@ export function readSidecarToken(env: NodeJS.ProcessEnv, dataDir: string): strin
 
 /** Server settings from the environment (README, "Settings"). */
 export function readServerSettings(env: NodeJS.ProcessEnv = process.env): ServerSettings {
-  const dataDir = path.resolve(env.BOOCHAT_DATA_DIR?.trim() || "./data");
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ env.BOOCHAT_DATA_DIR?.trim() || "./data");
   const sidecarPort = positiveInt("BOOCHAT_SIDECAR_PORT", env.BOOCHAT_SIDECAR_PORT, DEFAULT_SIDECAR_PORT);
   return {
     databaseUrl: databaseUrl(env),

@@ -11,11 +11,13 @@ export type ContextDeps = {
   sidecar: SidecarClient;
   /** The agent runtime; absent in tests that do not run agents. */
   agents?: ChatContextEnder;
+  /** How long the delete gate waits for a risk check (default 5 s). */
+  riskTimeoutMs?: number;
 };
 
 /** The context without HTTP in it: tests build it with a real database and call routers through createCaller. */
 export function createContextInner(deps: ContextDeps) {
-  return { db: deps.db, sidecar: deps.sidecar, agents: deps.agents };
+  return { db: deps.db, sidecar: deps.sidecar, agents: deps.agents, riskTimeoutMs: deps.riskTimeoutMs ?? 5_000 };
 }
 
 export type Context = ReturnType<typeof createContextInner>;

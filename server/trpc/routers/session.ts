@@ -1,5 +1,6 @@
-import { sessionCreateInput, sessionIdInput, sessionRenameInput } from "../../schemas/session";
+import { sessionCreateInput, sessionDeleteInput, sessionIdInput, sessionRenameInput } from "../../schemas/session";
 import { createSession } from "../../services/session/create-session";
+import { deleteSession } from "../../services/session/delete-session";
 import { getSession } from "../../services/session/get-session";
 import { listSessions } from "../../services/session/list-sessions";
 import { renameSession } from "../../services/session/rename-session";
@@ -10,4 +11,5 @@ export const sessionRouter = router({
   get: publicProcedure.input(sessionIdInput).query(({ ctx, input }) => getSession(ctx.db, input.id)),
   create: publicProcedure.input(sessionCreateInput).mutation(({ ctx, input }) => createSession(ctx, input)),
   rename: publicProcedure.input(sessionRenameInput).mutation(({ ctx, input }) => renameSession(ctx.db, input)),
+  delete: publicProcedure.input(sessionDeleteInput).mutation(({ ctx, input }) => deleteSession(ctx, input)),
 });

@@ -1,0 +1,13 @@
+import { sessionWorktreeInput, worktreeIdInput, worktreeReattachInput } from "../../schemas/worktree";
+import { inspectOrphan, listOrphans, reattachOrphan, removeOrphan } from "../../services/worktree/orphans";
+import { sessionWorktreeRisk, stashSessionWorktree } from "../../services/worktree/stash-session-worktree";
+import { publicProcedure, router } from "../init";
+
+export const worktreeRouter = router({
+  orphans: publicProcedure.query(({ ctx }) => listOrphans(ctx.db)),
+  inspect: publicProcedure.input(worktreeIdInput).query(({ ctx, input }) => inspectOrphan(ctx, input.id)),
+  reattach: publicProcedure.input(worktreeReattachInput).mutation(({ ctx, input }) => reattachOrphan(ctx.db, input)),
+  remove: publicProcedure.input(worktreeIdInput).mutation(({ ctx, input }) => removeOrphan(ctx, input.id)),
+  stash: publicProcedure.input(sessionWorktreeInput).mutation(({ ctx, input }) => stashSessionWorktree(ctx, input.sessionId)),
+  risk: publicProcedure.input(sessionWorktreeInput).query(({ ctx, input }) => sessionWorktreeRisk(ctx, input.sessionId)),
+});
