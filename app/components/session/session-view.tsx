@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useTRPC } from "@/trpc/client";
 import { Button } from "../ui/button";
 import { RenameDialog } from "../ui/rename-dialog";
+import { CommitPanel } from "../worktree/commit-panel";
 import { TabContent } from "./tab-content";
 
 type ChatRow = { id: string; title: string };
@@ -61,6 +62,10 @@ export function SessionView({ sessionId }: { sessionId: string }) {
           <p className="text-xs text-zinc-600 dark:text-zinc-400">Chat only: no repository attached.</p>
         )}
       </header>
+
+      {worktree && searchParams.get("commit") === "1" ? (
+        <CommitPanel sessionId={sessionId} onClose={() => router.replace(selected ? `${pathname}?tab=${encodeURIComponent(selected)}` : pathname)} />
+      ) : null}
 
       <Tabs.Root value={selected} onValueChange={selectTab} className="flex min-h-0 flex-1 flex-col">
         <div className="flex items-center gap-1 border-b border-zinc-200 px-3 pt-2 dark:border-zinc-800">

@@ -7,6 +7,8 @@ import { useTRPC } from "@/trpc/client";
 import { Button } from "../ui/button";
 import { RenameDialog } from "../ui/rename-dialog";
 import { ThemeToggle } from "../ui/theme-toggle";
+import { useDeleteSessionFlow } from "../worktree/delete-session-flow";
+import { OrphanList } from "../worktree/orphan-list";
 import { CreateSessionDialog } from "./create-session-dialog";
 
 type SessionRow = { id: string; title: string; worktree: { path: string; branch: string | null } | null };
@@ -15,6 +17,7 @@ export function Sidebar({ selectedId }: { selectedId: string | null }) {
   const trpc = useTRPC();
   const sessions = useQuery(trpc.session.list.queryOptions());
   const [creating, setCreating] = useState(false);
+  const deletion = useDeleteSessionFlow({ selectedId });
 
   return (
     <aside className="flex w-72 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
@@ -43,17 +46,31 @@ export function Sidebar({ selectedId }: { selectedId: string | null }) {
         ) : (
           <ul className="space-y-0.5">
             {sessions.data.map((session) => (
-              <SessionItem key={session.id} session={session} selected={session.id === selectedId} />
+              <SessionItem
+                key={session.id}
+                session={session}
+                selected={session.id === selectedId}
+                deleting={deletion.pending}
+                onDelete={() => deletion.requestDelete(session)}
+              />
             ))}
           </ul>
         )}
+        {deletion.standaloneError ? (
+          <p role="alert" className="mt-2 rounded-md bg-red-50 px-2 py-1.5 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+            {deletion.standaloneError}
+          </p>
+        ) : null}
       </nav>
+      <OrphanList />
       <CreateSessionDialog open={creating} onOpenChange={setCreating} />
+      {deletion.dialog}
     </aside>
   );
 }
 
-function SessionItem({ session, selected }: { session: SessionRow; selected: boolean }) {
+function SessionItem(props: { session: SessionRow; selected: boolean; deleting: boolean; onDelete: () => void }) {
+  const { session, selected } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [renaming, setRenaming] = useState(false);
@@ -80,6 +97,16 @@ function SessionItem({ session, selected }: { session: SessionRow; selected: boo
       </Link>
       <Button variant="ghost" className="px-1.5 text-xs" aria-label="Rename session" title="Rename session" onClick={() => setRenaming(true)}>
         ✎
+      </Button>
+      <Button
+        variant="ghost"
+        className="px-1.5 text-xs"
+        aria-label="Delete session"
+        title="Delete session"
+        disabled={props.deleting}
+        onClick={props.onDelete}
+      >
+        🗑
       </Button>
       <RenameDialog
         open={renaming}

@@ -2,7 +2,8 @@ import type { Db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import type { SessionDeleteInput } from "../../schemas/session";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
-import { allClean, checkWorktrees, consentCovers, describeRisk, unverifiedReport } from "../worktree/risk-gate";
+import { describeRisk } from "../worktree/describe-risk";
+import { allClean, checkWorktrees, consentCovers, unverifiedReport } from "../worktree/risk-gate";
 import { withKeyLock } from "../worktree/key-lock";
 
 export type DeleteSessionDeps = { db: Db; sidecar: SidecarClient; riskTimeoutMs: number };

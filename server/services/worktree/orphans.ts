@@ -3,7 +3,8 @@ import { AppError, notFound } from "../../errors";
 import type { SidecarClient } from "../../sidecar-client";
 import { removeWorktreeThroughSidecar } from "../session/delete-session";
 import { FIRST_TAB_TITLE } from "../session/create-session";
-import { allClean, checkWorktrees, describeRisk } from "./risk-gate";
+import { describeRisk } from "./describe-risk";
+import { allClean, checkWorktrees } from "./risk-gate";
 import { withKeyLock } from "./key-lock";
 
 /** Worktrees whose session was force-deleted: still on disk, never forgotten. */

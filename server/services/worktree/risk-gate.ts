@@ -45,22 +45,3 @@ export function consentCovers(reports: RiskReport[], consent: string[] | undefin
   const seen = new Set(consent);
   return reports.every((r) => seen.has(r.fingerprint));
 }
-
-/** One sentence on what is at risk, for the 409's message (the dialog shows the details). */
-export function describeRisk(reports: RiskReport[]): string {
-  const parts: string[] = [];
-  for (const report of reports) {
-    if (report.status === "unverified") {
-      parts.push(report.error ?? "the worktree could not be checked");
-      continue;
-    }
-    const d = report.dirty;
-    const changed = d.staged + d.unstaged + d.untracked + d.conflicted;
-    if (changed > 0) parts.push(`${changed} uncommitted ${changed === 1 ? "change" : "changes"}`);
-    if (report.unpushed.count > 0) parts.push(`${report.unpushed.count} unpushed ${report.unpushed.count === 1 ? "commit" : "commits"}`);
-    if (report.unmerged.count > 0) parts.push(`${report.unmerged.count} unmerged ${report.unmerged.count === 1 ? "commit" : "commits"}`);
-    if (report.reasons.includes("operation-in-progress")) parts.push("a merge or rebase in progress");
-    if (report.reasons.includes("detached")) parts.push("commits on a detached HEAD that no branch holds");
-  }
-  return parts.length > 0 ? parts.join("; ") : "work that could not be verified";
-}

@@ -1,0 +1,93 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Dialog } from "radix-ui";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useTRPC } from "@/trpc/client";
+import { Button } from "../ui/button";
+import { DialogFrame } from "../ui/dialog-frame";
+import { RiskReportView } from "./risk-report-view";
+
+type Orphan = { id: string; path: string; branch: string | null };
+
+/** Worktrees whose session was force-deleted: still on disk, to reattach or remove through the gate. */
+export function OrphanList() {
+  const trpc = useTRPC();
+  const orphans = useQuery(trpc.worktree.orphans.queryOptions());
+  if (!orphans.data || orphans.data.length === 0) return null;
+  return (
+    <section aria-labelledby="orphans-heading" className="border-t border-zinc-200 px-2 pt-3 pb-4 dark:border-zinc-800">
+      <h2 id="orphans-heading" className="px-2 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+        Orphaned worktrees
+      </h2>
+      <ul className="space-y-1">
+        {orphans.data.map((orphan) => (
+          <OrphanItem key={orphan.id} orphan={orphan} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function OrphanItem({ orphan }: { orphan: Orphan }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const inspect = useQuery(trpc.worktree.inspect.queryOptions({ id: orphan.id }, { enabled: open, staleTime: 0 }));
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
+    await queryClient.invalidateQueries({ queryKey: trpc.session.list.queryKey() });
+  };
+  const reattach = useMutation(
+    trpc.worktree.reattach.mutationOptions({
+      onSuccess: async (session) => {
+        await refresh();
+        router.push(`/sessions/${session.id}`);
+      },
+    }),
+  );
+  const remove = useMutation(trpc.worktree.remove.mutationOptions({ onSuccess: refresh }));
+  const error = reattach.error?.message ?? remove.error?.message ?? null;
+
+  return (
+    <li aria-label={orphan.path} className="rounded-md px-2 py-1.5 text-xs hover:bg-zinc-200 dark:hover:bg-zinc-800">
+      <p className="truncate font-mono" title={orphan.path}>
+        {orphan.branch ?? orphan.path}
+      </p>
+      <p className="truncate text-zinc-500" title={orphan.path}>
+        {orphan.path}
+      </p>
+      <div className="mt-1 flex gap-1">
+        <Button variant="ghost" className="px-1.5 py-0.5 text-xs" onClick={() => setOpen(true)}>
+          Open
+        </Button>
+        <Button variant="ghost" className="px-1.5 py-0.5 text-xs" disabled={reattach.isPending} onClick={() => reattach.mutate({ id: orphan.id })}>
+          Reattach
+        </Button>
+        <Button variant="ghost" className="px-1.5 py-0.5 text-xs" disabled={remove.isPending} onClick={() => remove.mutate({ id: orphan.id })}>
+          Remove
+        </Button>
+      </div>
+      {error ? (
+        <p role="alert" className="mt-1 text-red-700 dark:text-red-300">
+          {error}
+        </p>
+      ) : null}
+      <DialogFrame open={open} onOpenChange={setOpen} title="Orphaned worktree" description="Read-only: what this worktree holds now.">
+        {inspect.isPending ? <p className="text-sm">Checking…</p> : null}
+        {inspect.error ? <p role="alert">{inspect.error.message}</p> : null}
+        {inspect.data?.report ? <RiskReportView report={inspect.data.report} /> : null}
+        {inspect.data?.report ? (
+          <p className="mt-2 text-sm">Status: {inspect.data.report.status === "clean" ? "clean: nothing would be lost by removing it" : inspect.data.report.status}</p>
+        ) : null}
+        <div className="mt-4 flex justify-end">
+          <Dialog.Close asChild>
+            <Button>Close</Button>
+          </Dialog.Close>
+        </div>
+      </DialogFrame>
+    </li>
+  );
+}
