@@ -1,0 +1,43 @@
+import { runGit, type GitContext } from "./run";
+
+export type CommitList = { count: number; commits: { sha: string; subject: string }[] };
+
+/** How many the report counts at most; the dialog shows the first few. */
+export const MAX_COUNTED_COMMITS = 1000;
+const SHOWN_COMMITS = 20;
+
+/**
+ * Commits reachable from `head` but from none of `exclude` (e.g. ["--remotes"] or a ref name), with
+ * their subjects. `head` is an object id and `exclude` are refs or ref globs the sidecar chose.
+ */
+export async function listCommitsNotIn(ctx: GitContext, dir: string, head: string, exclude: readonly string[]): Promise<CommitList> {
+  const { stdout } = await runGit(ctx, dir, [
+    "rev-list",
+    `--max-count=${MAX_COUNTED_COMMITS}`,
+    "--no-commit-header",
+    "--format=%H %s",
+    head,
+    "--not",
+    ...exclude,
+  ]);
+  const lines = stdout.split("\n").filter((line) => line !== "");
+  return { count: lines.length, commits: lines.slice(0, SHOWN_COMMITS).map(toCommit) };
+}
+
+export function toCommit(line: string): { sha: string; subject: string } {
+  const space = line.indexOf(" ");
+  return space === -1 ? { sha: line, subject: "" } : { sha: line.slice(0, space), subject: line.slice(space + 1) };
+}
+
+/**
+ * `git cherry -v <upstream> <head>`: the commits of `head` whose patch is not already in `upstream`
+ * (a cherry-picked commit has the same patch id and is left out).
+ */
+export async function listCommitsWithNewPatches(ctx: GitContext, dir: string, upstream: string, head: string): Promise<CommitList> {
+  const { stdout } = await runGit(ctx, dir, ["cherry", "-v", upstream, head]);
+  const lines = stdout
+    .split("\n")
+    .filter((line) => line.startsWith("+ "))
+    .map((line) => line.slice(2));
+  return { count: lines.length, commits: lines.slice(0, SHOWN_COMMITS).map(toCommit) };
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { createHostExec, openAuditLog } from "./exec";
+import type { GitContext } from "./git/run";
+import { createSidecarServer } from "./server";
+import { loadSettings, SettingsError } from "./settings";
+
+/** `npm run sidecar`: the host service alone. Settings come from the environment (docs/SIDECAR.md). */
+async function main(): Promise<void> {
+  const settings = await loadSettings();
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+  const audit = openAuditLog(settings.auditLogPath);
+  const git: GitContext = {
+    exec: createHostExec(audit),
+    worktreeRoot: settings.worktreeRoot,
+    timeoutMs: settings.gitTimeoutMs,
+    basePath: settings.gitPath,
+    home: settings.home,
+  };
+  const server = createSidecarServer({ token: settings.token, worktreeRoot: settings.worktreeRoot, version: pkg.version ?? "0.0.0", git });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : settings.port;
+  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  if (settings.tokenSource === "generated") console.error(`sidecar: generated a token in ${settings.dataDir}/sidecar-token`);
+  // Tests and the start script wait for this exact line.
+  console.log(`boochat sidecar listening on http://${host}:${port} (worktree root ${settings.worktreeRoot})`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`boochat sidecar stopping (${signal})`);
+    // In-flight requests finish; idle keep-alive connections are closed; a stuck one cannot hold the exit forever.
+    const force = setTimeout(() => {
+      audit.close();
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(() => {
+      audit.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof SettingsError ? `sidecar: ${error.message}` : error);
+  process.exit(1);
+});

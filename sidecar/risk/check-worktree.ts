@@ -1,0 +1,241 @@
+import { lstat, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import type { RiskReason, RiskReport } from "../../server/schemas/risk-report";
+import { listCommitsNotIn, listCommitsWithNewPatches, type CommitList } from "../git/commits";
+import { readDefaultBranchRef } from "../git/default-branch";
+import { readDriverNames } from "../git/driver-names";
+import { readHiddenIndexEntries, type HiddenIndexEntries } from "../git/hidden-index-entries";
+import { filterLocallyExcluded, hasLocalExcludes } from "../git/local-excludes";
+import { mergeAddsNothing } from "../git/merge-tree";
+import { readOperationInProgress } from "../git/operation-in-progress";
+import { GitError, type DriverNames, type GitContext } from "../git/run";
+import { countStashesOfBranch } from "../git/stash";
+import { readStatus } from "../git/status";
+import { readWorktreeDirs, type WorktreeDirs } from "../git/worktree-dirs";
+import { listWorktrees, type WorktreeEntry } from "../git/worktree-list";
+import { fingerprintOf } from "./fingerprint";
+import { pickNotableIgnored } from "./notable-ignored";
+import type { ResolvedPath } from "./paths";
+
+/** How many changed paths a report lists; the counts are always complete. */
+const MAX_LISTED_FILES = 200;
+
+const NONE: CommitList = { count: 0, commits: [] };
+
+function emptyReport(input: string): RiskReport {
+  return {
+    path: input,
+    status: "unverified",
+    reasons: [],
+    branch: null,
+    head: null,
+    defaultBranch: null,
+    dirty: { staged: 0, unstaged: 0, untracked: 0, conflicted: 0, files: [] },
+    unpushed: { count: 0, upstream: null, commits: [] },
+    unmerged: { count: 0, commits: [] },
+    stashes: 0,
+    fingerprint: "",
+  };
+}
+
+function unverified(input: string, error: string): RiskReport {
+  const report = emptyReport(input);
+  report.error = error;
+  report.fingerprint = fingerprintOf({ head: null, statusRecords: [], reasons: [], verdict: `unverified:${error}` });
+  return report;
+}
+
+async function sameDirectory(a: string, b: string): Promise<boolean> {
+  if (a === b) return true;
+  try {
+    return (await realpath(a)) === (await realpath(b));
+  } catch {
+    return false;
+  }
+}
+
+async function findEntry(entries: readonly WorktreeEntry[], real: string): Promise<WorktreeEntry | null> {
+  const exact = entries.find((entry) => entry.path === real);
+  if (exact) return exact;
+  for (const entry of entries) if (await sameDirectory(entry.path, real)) return entry;
+  return null;
+}
+
+/** Skip-worktree files that exist on disk: git cannot see edits to them (absent ones are sparse-checkout, nothing to lose). */
+async function presentFiles(dir: string, files: readonly string[]): Promise<string[]> {
+  const present = await Promise.all(
+    files.map(async (file) => {
+      try {
+        await lstat(path.join(dir, file));
+        return file;
+      } catch {
+        return null;
+      }
+    }),
+  );
+  return present.filter((file): file is string => file !== null);
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof GitError) return error.message;
+  if (error instanceof Error) return `the check failed: ${error.message}`;
+  return "the check failed";
+}
+
+function listSome(files: readonly string[]): string {
+  const shown = files.slice(0, 5).join(", ");
+  return files.length > 5 ? `${shown} and ${files.length - 5} more` : shown;
+}
+
+/**
+ * The risk check of one worktree (docs/ARCHITECTURE.md, "The risk check, step by step"). Never
+ * throws: anything it cannot establish makes the report "unverified" with the reason.
+ */
+export async function checkWorktree(ctx: GitContext, target: ResolvedPath): Promise<RiskReport> {
+  try {
+    return await check(ctx, target);
+  } catch (error) {
+    return unverified(target.input, describeFailure(error));
+  }
+}
+
+async function check(ctx: GitContext, target: ResolvedPath): Promise<RiskReport> {
+  const { input, real } = target;
+  if (!target.exists) return unverified(input, `the worktree directory ${input} does not exist`);
+  if (!(await stat(real)).isDirectory()) return unverified(input, `${input} is not a directory`);
+
+  // Step 1 and everything that only needs the directory, in parallel.
+  const [dirs, worktrees, drivers, defaultRef, hidden] = await Promise.all([
+    settle(readWorktreeDirs(ctx, real)),
+    settle(listWorktrees(ctx, real)),
+    settle(readDriverNames(ctx, real)),
+    settle(readDefaultBranchRef(ctx, real)),
+    settle(readHiddenIndexEntries(ctx, real)),
+  ]);
+  // A directory in no repository makes every call fail: say that rather than git's words.
+  if (dirs.ok && dirs.value === null) return unverified(input, `${input} is not inside a git worktree`);
+  const failed = [dirs, worktrees, drivers, defaultRef, hidden].find((result) => !result.ok);
+  if (failed && !failed.ok) return unverified(input, describeFailure(failed.error));
+  if (!dirs.ok || dirs.value === null || !worktrees.ok || !drivers.ok || !defaultRef.ok || !hidden.ok) {
+    return unverified(input, "the check failed");
+  }
+  return checkListedWorktree(ctx, target, dirs.value, worktrees.value, drivers.value, defaultRef.value, hidden.value);
+}
+
+async function checkListedWorktree(
+  ctx: GitContext,
+  target: ResolvedPath,
+  dirs: WorktreeDirs,
+  worktrees: readonly WorktreeEntry[],
+  drivers: DriverNames,
+  defaultRef: string | null,
+  hidden: HiddenIndexEntries,
+): Promise<RiskReport> {
+  const { input, real } = target;
+  if (!(await sameDirectory(dirs.toplevel, real))) {
+    return unverified(input, `${input} is not the top of a git worktree (git's top for it is ${dirs.toplevel})`);
+  }
+  const entry = await findEntry(worktrees, real);
+  if (!entry) return unverified(input, `git does not list ${input} as a worktree of ${dirs.commonDir}`);
+
+  const head = entry.head;
+  const detached = entry.detached;
+  const branch = entry.branch?.replace(/^refs\/heads\//, "") ?? null;
+  const defaultBranch = defaultRef?.replace(/^refs\/remotes\/origin\//, "") ?? null;
+
+  // Steps 2 to 6: the read-only questions, in parallel.
+  const [status, operation, unpushed, notInDefault, orphaned, stashes, localExcludes, skipPresent] = await Promise.all([
+    readStatus(ctx, real, drivers),
+    readOperationInProgress(dirs.gitDir),
+    head ? listCommitsNotIn(ctx, real, head, ["--remotes"]) : NONE,
+    head && defaultRef ? listCommitsNotIn(ctx, real, head, [defaultRef]) : NONE,
+    head && detached ? listCommitsNotIn(ctx, real, head, ["--branches", "--remotes"]) : NONE,
+    countStashesOfBranch(dirs.commonDir, branch),
+    hasLocalExcludes(dirs.commonDir),
+    presentFiles(real, hidden.skipWorktree),
+  ]);
+  if (status.oid !== head) return unverified(input, `HEAD of ${input} moved while it was being checked: check again`);
+
+  // Unmerged, with patch-id equivalence: cherry-picked commits, then a squash merge.
+  let unmerged = notInDefault;
+  const ignored = status.entries.filter((e) => e.kind === "ignored").map((e) => e.path);
+  const [withNewPatches, locallyExcluded] = await Promise.all([
+    head && defaultRef && notInDefault.count > 0 ? listCommitsWithNewPatches(ctx, real, defaultRef, head) : NONE,
+    localExcludes ? filterLocallyExcluded(ctx, real, ignored) : Promise.resolve([]),
+  ]);
+  if (head && defaultRef && notInDefault.count > 0) {
+    unmerged = withNewPatches;
+    // A merge driver is repository-supplied code: without one we can ask merge-tree, with one we stay cautious.
+    if (unmerged.count > 0 && drivers.merges.length === 0 && (await mergeAddsNothing(ctx, real, dirs.commonDir, defaultRef, head, drivers))) {
+      unmerged = NONE;
+    }
+  }
+
+  // Dirty: staged, unstaged, conflicted, untracked; a .gitignore that ignores itself is untracked work too.
+  const dirty = { staged: 0, unstaged: 0, untracked: 0, conflicted: 0, files: [] as string[] };
+  const seen: string[] = [];
+  const hiddenLocally = new Set(locallyExcluded);
+  for (const item of status.entries) {
+    if (item.kind === "changed") {
+      if (item.staged) dirty.staged += 1;
+      if (item.unstaged) dirty.unstaged += 1;
+    } else if (item.kind === "conflicted") dirty.conflicted += 1;
+    else if (item.kind === "untracked") dirty.untracked += 1;
+    else if (hiddenLocally.has(item.path) || path.posix.basename(item.path) === ".gitignore") dirty.untracked += 1;
+    else continue;
+    seen.push(`${item.kind} ${item.path}`);
+    if (dirty.files.length < MAX_LISTED_FILES) dirty.files.push(item.path);
+  }
+  const notableIgnored = pickNotableIgnored(ignored.filter((file) => !hiddenLocally.has(file)));
+
+  const reasons: RiskReason[] = [];
+  if (dirty.staged + dirty.unstaged + dirty.untracked + dirty.conflicted > 0) reasons.push("dirty");
+  if (unpushed.count > 0) reasons.push("unpushed");
+  if (unmerged.count > 0) reasons.push("unmerged");
+  if (detached && orphaned.count > 0) reasons.push("detached");
+  if (operation !== null) reasons.push("operation-in-progress");
+
+  const problems: string[] = [];
+  if (operation !== null) problems.push(`a ${operation} is in progress`);
+  if (entry.locked) problems.push(`the worktree is locked${entry.lockedReason ? ` (${entry.lockedReason})` : ""}: unlock it with git worktree unlock`);
+  if (hidden.assumeUnchanged.length > 0) {
+    problems.push(`git cannot see edits to files marked assume-unchanged: ${listSome(hidden.assumeUnchanged)}`);
+  }
+  if (skipPresent.length > 0) problems.push(`git cannot see edits to files marked skip-worktree: ${listSome(skipPresent)}`);
+  if (defaultRef === null) {
+    problems.push("the default branch is unknown: refs/remotes/origin/HEAD is not set (git remote set-head origin --auto)");
+  }
+
+  let verdict: RiskReport["status"];
+  if (entry.locked) verdict = "unverified";
+  else if (reasons.length > 0) verdict = "at-risk";
+  else if (problems.length > 0) verdict = "unverified";
+  else verdict = "clean";
+
+  const report: RiskReport = {
+    path: input,
+    status: verdict,
+    reasons,
+    branch: detached ? null : branch,
+    head,
+    defaultBranch,
+    dirty,
+    unpushed: { count: unpushed.count, upstream: status.upstream, commits: unpushed.commits },
+    unmerged,
+    stashes,
+    fingerprint: fingerprintOf({ head, statusRecords: seen, reasons, verdict }),
+  };
+  if (problems.length > 0) report.error = problems.join("; ");
+  if (notableIgnored.length > 0) report.notableIgnored = notableIgnored;
+  return report;
+}
+

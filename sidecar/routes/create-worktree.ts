@@ -1,0 +1,113 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { HttpError } from "../errors";
+import { readDefaultBranchRef, readHeadBranchRef } from "../git/default-branch";
+import { readDriverNames } from "../git/driver-names";
+import { branchExists, isValidBranchName, readHead, resolveCommit } from "../git/refs";
+import { readRepoDirs } from "../git/repo-dirs";
+import { GitError, type GitContext } from "../git/run";
+import { addWorktreeForBranch, addWorktreeWithNewBranch } from "../git/worktree-add";
+import { listWorktrees, type WorktreeEntry } from "../git/worktree-list";
+import { isInside } from "../risk/paths";
+import { ok, parseInput, type Route } from "./context";
+import { absolutePath, gitName } from "./inputs";
+import { realpath } from "node:fs/promises";
+
+const createInput = z.object({
+  sessionId: z
+    .string({ error: "must be a string" })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit"),
+  repoPath: absolutePath,
+  branch: gitName.optional(),
+  base: gitName.optional(),
+});
+
+/** A directory-name-safe slug: lower case letters, digits, '.', '_' and '-'. */
+export function slugify(value: string, fallback: string): string {
+  const slug = value
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "")
+    .slice(0, 40);
+  return slug === "" ? fallback : slug;
+}
+
+function repoName(commonDir: string, toplevel: string | null): string {
+  if (toplevel) return path.basename(toplevel);
+  const base = path.basename(commonDir);
+  return base === ".git" ? path.basename(path.dirname(commonDir)) : base.replace(/\.git$/, "");
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function findListed(git: GitContext, repoDir: string, worktreePath: string): Promise<WorktreeEntry | null> {
+  const entries = await listWorktrees(git, repoDir);
+  for (const entry of entries) {
+    if (entry.path === worktreePath) return entry;
+    const real = await realpath(entry.path).catch(() => null);
+    if (real === worktreePath) return entry;
+  }
+  return null;
+}
+
+/** The base of a new branch: the one asked for, else origin/HEAD's target, else the repository's current branch. */
+async function resolveBase(git: GitContext, repoDir: string, base: string | undefined): Promise<string> {
+  const revision = base ?? (await readDefaultBranchRef(git, repoDir)) ?? (await readHeadBranchRef(git, repoDir)) ?? "HEAD";
+  const commit = await resolveCommit(git, repoDir, revision);
+  if (commit === null) {
+    throw new HttpError(400, "invalid-input", base === undefined ? "the repository has no commit to branch from" : `base: ${base} is not a commit in the repository`);
+  }
+  return commit;
+}
+
+export const createWorktreeRoute: Route = {
+  method: "POST",
+  path: "/v1/worktrees",
+  auth: true,
+  async handle(ctx, body) {
+    const input = parseInput(createInput, body);
+    const repoReal = await realpath(input.repoPath).catch(() => null);
+    if (repoReal === null) throw new HttpError(400, "not-a-repository", `repoPath: ${input.repoPath} does not exist`);
+    const found = await readRepoDirs(ctx.git, repoReal);
+    if ("notRepo" in found) throw new HttpError(400, "not-a-repository", `repoPath: ${input.repoPath} is not a git repository`);
+    const repo = found.repo;
+    const repoDir = repo.toplevel ?? repo.commonDir;
+
+    const worktreePath = path.join(ctx.worktreeRoot, `${slugify(repoName(repo.commonDir, repo.toplevel), "repo")}-${input.sessionId}`);
+    if (!isInside(ctx.worktreeRoot, worktreePath)) throw new HttpError(400, "invalid-input", "sessionId: makes a path outside the worktree root");
+
+    return ctx.repoLocks.run(repo.commonDir, async () => {
+      // Idempotent: the session's worktree already exists, so hand it back as it is.
+      const listed = await findListed(ctx.git, repoDir, worktreePath);
+      if (listed && (await exists(worktreePath))) {
+        return ok({ path: worktreePath, branch: listed.branch?.replace(/^refs\/heads\//, "") ?? "HEAD", head: listed.head });
+      }
+      if (listed) throw new HttpError(409, "worktree-missing", `git lists ${worktreePath} as a worktree but the directory is gone (git worktree prune clears it)`);
+      if (await exists(worktreePath)) throw new HttpError(409, "path-taken", `${worktreePath} already exists and is not a worktree of ${input.repoPath}`);
+
+      const branch = input.branch ?? `boochat/${slugify(input.sessionId, "session")}`;
+      if (!(await isValidBranchName(ctx.git, repoDir, branch))) throw new HttpError(400, "invalid-input", `branch: ${branch} is not a valid branch name`);
+      const drivers = await readDriverNames(ctx.git, repoDir);
+      try {
+        if (await branchExists(ctx.git, repoDir, branch)) {
+          await addWorktreeForBranch(ctx.git, repoDir, worktreePath, branch, drivers);
+        } else {
+          const base = await resolveBase(ctx.git, repoDir, input.base);
+          await addWorktreeWithNewBranch(ctx.git, repoDir, worktreePath, branch, base, drivers);
+        }
+      } catch (error) {
+        if (error instanceof GitError) throw new HttpError(409, "worktree-add-failed", error.message);
+        throw error;
+      }
+      return ok({ path: worktreePath, branch, head: await readHead(ctx.git, worktreePath) });
+    });
+  },
+};

@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+/** An absolute path; where it really points is checked against the worktree root afterwards. */
+export const absolutePath = z
+  .string({ error: "must be a string" })
+  .min(1, "must not be empty")
+  .max(4096, "is too long")
+  .refine((value) => value.startsWith("/"), "must be an absolute path")
+  .refine((value) => !value.includes("\0"), "must not contain NUL");
+
+/** Names that become argv: never empty, never option-like, no control characters. */
+export const gitName = z
+  .string({ error: "must be a string" })
+  .min(1, "must not be empty")
+  .max(200, "is too long")
+  .refine((value) => !value.startsWith("-"), "must not start with '-'")
+  // eslint-disable-next-line no-control-regex
+  .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), "must not contain control characters");

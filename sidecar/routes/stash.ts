@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { HttpError } from "../errors";
+import { readDriverNames } from "../git/driver-names";
+import { committerFallback } from "../git/identity";
+import { GitError } from "../git/run";
+import { readStashRef, stashPush } from "../git/stash";
+import { checkWorktree } from "../risk/check-worktree";
+import { resolveInsideRoot } from "../risk/paths";
+import { ok, parseInput, type Route } from "./context";
+import { absolutePath } from "./inputs";
+import { requireListedWorktree } from "./worktree-target";
+
+const stashInput = z.object({
+  path: absolutePath,
+  message: z.string({ error: "must be a string" }).min(1, "must not be empty").max(1000, "is too long"),
+});
+
+export const stashRoute: Route = {
+  method: "POST",
+  path: "/v1/worktrees/stash",
+  auth: true,
+  async handle(ctx, body) {
+    const input = parseInput(stashInput, body);
+    const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
+    const dirs = await requireListedWorktree(ctx.git, target);
+    return ctx.repoLocks.run(dirs.commonDir, async () => {
+      const [drivers, identity, before] = await Promise.all([
+        readDriverNames(ctx.git, target.real),
+        committerFallback(ctx.git, target.real),
+        readStashRef(ctx.git, target.real),
+      ]);
+      try {
+        await stashPush(ctx.git, target.real, input.message, drivers, identity);
+      } catch (error) {
+        if (!(error instanceof GitError)) throw error;
+        const report = await checkWorktree(ctx.git, target);
+        throw new HttpError(409, "stash-failed", error.message, { report });
+      }
+      const after = await readStashRef(ctx.git, target.real);
+      const stashed = after !== null && after !== before;
+      const report = await checkWorktree(ctx.git, target);
+      return ok({ stashed, ref: stashed ? after : null, report });
+    });
+  },
+};
