@@ -60,6 +60,7 @@ export default defineConfig({
       BOOCHAT_WORKTREE_ROOT: e2eSettings.worktreeRoot,
       BOOCHAT_SIDECAR_PORT: String(sidecarPort),
       BOOCHAT_SIDECAR_TOKEN: e2eSettings.token,
+      BOOCHAT_RISK_TIMEOUT_MS: "2000",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

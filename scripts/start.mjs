@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: install, migrate, build, then run the web app and the sidecar until Ctrl-C.
 // Flags (used by the e2e tests): --skip-install, --skip-build.
+import fs from "node:fs";
+import path from "node:path";
 import { bin, buildIsStale, ensureInstalled, ensureSidecarToken, log, run, startService, stopServices, withDefaults } from "./lib.mjs";
 
 const flags = new Set(process.argv.slice(2));
@@ -21,7 +23,12 @@ if (!flags.has("--skip-build") && buildIsStale()) {
 }
 
 const children = [];
-if (runLocalSidecar) children.push(startService("sidecar", bin("tsx"), ["sidecar/main.ts"], env));
+if (runLocalSidecar) {
+  const sidecar = startService("sidecar", bin("tsx"), ["sidecar/main.ts"], env);
+  // The sidecar's process group, for operators (and the e2e tests that simulate a hung sidecar).
+  fs.writeFileSync(path.join(env.BOOCHAT_DATA_DIR, "sidecar.pid"), `${sidecar.pid}\n`);
+  children.push(sidecar);
+}
 else log(`using the sidecar at ${env.BOOCHAT_SIDECAR_URL} (BOOCHAT_SIDECAR_URL is set, so none is started here)`);
 children.push(startService("web", bin("next"), ["start", "--hostname", "127.0.0.1", "--port", env.PORT], env));
 log(`BooChat is starting on http://127.0.0.1:${env.PORT} (Ctrl-C stops it)`);

@@ -10,5 +10,7 @@ export function unreachableSidecar(): SidecarClient {
 
 /** The app router called directly (no HTTP) on a real database. */
 export function callerFor(db: Db, deps: Partial<Omit<ContextDeps, "db">> = {}) {
-  return createCaller(createContextInner({ db, sidecar: deps.sidecar ?? unreachableSidecar(), agents: deps.agents }));
+  return createCaller(
+    createContextInner({ db, sidecar: deps.sidecar ?? unreachableSidecar(), agents: deps.agents, riskTimeoutMs: deps.riskTimeoutMs }),
+  );
 }

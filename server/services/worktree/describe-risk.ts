@@ -14,7 +14,11 @@ export function describeRisk(reports: RiskReport[]): string {
     const changed = d.staged + d.unstaged + d.untracked + d.conflicted;
     if (changed > 0) parts.push(plural(changed, "uncommitted change", "uncommitted changes"));
     if (report.unpushed.count > 0) parts.push(plural(report.unpushed.count, "unpushed commit", "unpushed commits"));
-    if (report.unmerged.count > 0) parts.push(plural(report.unmerged.count, "unmerged commit", "unmerged commits"));
+    // Unpushed commits are never in the remote default branch, so they are unmerged too: name only the rest.
+    const pushedUnmerged = report.unmerged.count - report.unpushed.count;
+    if (pushedUnmerged > 0) {
+      parts.push(plural(pushedUnmerged, report.unpushed.count > 0 ? "more unmerged commit" : "unmerged commit", report.unpushed.count > 0 ? "more unmerged commits" : "unmerged commits"));
+    }
     if (report.reasons.includes("operation-in-progress")) parts.push("a merge or rebase in progress");
     if (report.reasons.includes("detached")) parts.push("commits on a detached HEAD that no branch holds");
   }

@@ -1,0 +1,237 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AppError } from "../../server/errors";
+import type { RiskReport } from "../../server/schemas/risk-report";
+import { createSidecarClient } from "../../server/sidecar-client";
+import { startCountingProxy } from "../helpers/counting-proxy";
+import { exists, makeUserRepo } from "../helpers/git-workdir";
+import { startSidecar } from "../helpers/sidecar-process";
+import { createTestDb } from "../helpers/test-db";
+import { callerFor } from "../helpers/trpc-caller";
+
+let testDb: Awaited<ReturnType<typeof createTestDb>>;
+let repo: Awaited<ReturnType<typeof makeUserRepo>>;
+let sidecar: Awaited<ReturnType<typeof startSidecar>>;
+let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
+let caller: ReturnType<typeof callerFor>;
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+  repo = await makeUserRepo();
+  sidecar = await startSidecar({ worktreeRoot: repo.worktreeRoot });
+  proxy = await startCountingProxy(sidecar.url);
+  caller = callerFor(testDb.db, { sidecar: createSidecarClient({ url: proxy.url, token: sidecar.token }), riskTimeoutMs: 10_000 });
+});
+afterAll(async () => {
+  await proxy?.close();
+  await sidecar?.stop();
+  await testDb?.cleanup();
+  await repo?.cleanup();
+});
+beforeEach(() => proxy.reset());
+
+async function conflict(promise: Promise<unknown>): Promise<{ message: string; reports: RiskReport[] }> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError)) throw new Error(`expected a 409, got ${String(error)}`);
+  expect(error.code).toBe("CONFLICT");
+  const cause = error.cause;
+  if (!(cause instanceof AppError) || !cause.data.riskReports) throw new Error("the 409 carries no risk reports");
+  return { message: error.message, reports: cause.data.riskReports };
+}
+
+async function sessionWithWorktree(title: string) {
+  const session = await caller.session.create({ title, repoPath: repo.repo });
+  if (!session.worktree) throw new Error("no worktree was created");
+  return { id: session.id, path: session.worktree.path, branch: session.worktree.branch };
+}
+
+describe("the delete gate", () => {
+  it("deletes a chat-only session at once, with zero sidecar requests", async () => {
+    const session = await caller.session.create({ title: "chat only" });
+    await caller.chat.create({ sessionId: session.id });
+    expect(await caller.session.delete({ id: session.id })).toEqual({ deleted: true, worktree: null });
+    expect(proxy.requests).toEqual([]);
+    expect(await testDb.db.chat.count({ where: { sessionId: session.id } })).toBe(0);
+    expect(await testDb.db.session.findUnique({ where: { id: session.id } })).toBeNull();
+  });
+
+  it("creates the worktree through the sidecar and shows branch and path on the session", async () => {
+    const wt = await sessionWithWorktree("has a worktree");
+    expect(wt.path.startsWith(await fs.realpath(repo.worktreeRoot))).toBe(true);
+    expect(wt.branch).toMatch(/^boochat\//);
+    expect(await exists(path.join(wt.path, "README.md"))).toBe(true);
+    const got = await caller.session.get({ id: wt.id });
+    expect(got.worktree).toMatchObject({ path: wt.path, branch: wt.branch });
+    const row = await testDb.db.worktree.findUnique({ where: { sessionId: wt.id } });
+    expect(row).toMatchObject({ path: wt.path, repoPath: repo.repo, removedAt: null });
+  });
+
+  it("removes a clean worktree: directory gone, branch kept, removed_at set, session deleted", async () => {
+    const wt = await sessionWithWorktree("clean");
+    const result = await caller.session.delete({ id: wt.id });
+    expect(result).toEqual({ deleted: true, worktree: { path: wt.path, outcome: "removed" } });
+    expect(await exists(wt.path)).toBe(false);
+    expect(await repo.git(repo.repo, "branch", "--list", wt.branch ?? "")).toContain(wt.branch);
+    const row = await testDb.db.worktree.findUnique({ where: { path: wt.path } });
+    expect(row?.removedAt).toBeInstanceOf(Date);
+    expect(row?.sessionId).toBeNull();
+    expect(await testDb.db.session.findUnique({ where: { id: wt.id } })).toBeNull();
+    expect(proxy.requests.filter((r) => r.includes("/v1/worktrees/remove"))).toHaveLength(1);
+  });
+
+  it("refuses to delete a session whose worktree has an untracked file, and deletes nothing", async () => {
+    const wt = await sessionWithWorktree("untracked");
+    await fs.mkdir(path.join(wt.path, "notes"));
+    await fs.writeFile(path.join(wt.path, "notes", "idea.md"), "do not lose me\n");
+    const { message, reports } = await conflict(caller.session.delete({ id: wt.id }));
+    expect(message).toContain("1 uncommitted change");
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ path: wt.path, status: "at-risk", branch: wt.branch });
+    expect(reports[0]?.reasons).toContain("dirty");
+    expect(reports[0]?.dirty.untracked).toBe(1);
+    expect(reports[0]?.dirty.files.join(" ")).toContain("notes/idea.md");
+    expect(await fs.readFile(path.join(wt.path, "notes", "idea.md"), "utf8")).toBe("do not lose me\n");
+    expect(await testDb.db.session.findUnique({ where: { id: wt.id } })).not.toBeNull();
+    expect(proxy.requests.some((r) => r.includes("/remove"))).toBe(false);
+  });
+
+  it("refuses to delete a session with an unpushed commit and names it", async () => {
+    const wt = await sessionWithWorktree("unpushed");
+    await fs.writeFile(path.join(wt.path, "feature.txt"), "work\n");
+    await repo.git(wt.path, "add", "feature.txt");
+    await repo.git(wt.path, "commit", "-q", "-m", "add the feature");
+    const { reports } = await conflict(caller.session.delete({ id: wt.id }));
+    expect(reports[0]?.status).toBe("at-risk");
+    expect(reports[0]?.reasons).toContain("unpushed");
+    expect(reports[0]?.unpushed.commits.map((c) => c.subject)).toEqual(["add the feature"]);
+    expect(await exists(wt.path)).toBe(true);
+  });
+
+  it("refuses to delete a session whose pushed branch is not merged into the default branch", async () => {
+    const wt = await sessionWithWorktree("unmerged");
+    await fs.writeFile(path.join(wt.path, "pushed.txt"), "pushed but not merged\n");
+    await repo.git(wt.path, "add", "pushed.txt");
+    await repo.git(wt.path, "commit", "-q", "-m", "pushed work");
+    await repo.git(wt.path, "push", "-q", "origin", `HEAD:refs/heads/${wt.branch}`);
+    const { reports } = await conflict(caller.session.delete({ id: wt.id }));
+    expect(reports[0]?.reasons).toEqual(["unmerged"]);
+    expect(reports[0]?.unmerged.commits.map((c) => c.subject)).toEqual(["pushed work"]);
+    expect(reports[0]?.defaultBranch).toBe("main");
+  });
+
+  it("refuses a force delete whose consent is stale, then force-deletes with fresh consent and keeps the worktree as an orphan", async () => {
+    const wt = await sessionWithWorktree("force");
+    await fs.writeFile(path.join(wt.path, "draft.txt"), "v1\n");
+    const first = await conflict(caller.session.delete({ id: wt.id }));
+    const seen = first.reports.map((r) => r.fingerprint);
+
+    // The worktree changes after the user looked: the consent no longer covers it.
+    await fs.writeFile(path.join(wt.path, "second.txt"), "more\n");
+    const stale = await conflict(caller.session.delete({ id: wt.id, force: true, consent: seen }));
+    expect(stale.message).toContain("changed since");
+    expect(stale.reports[0]?.dirty.untracked).toBe(2);
+    expect(await testDb.db.session.findUnique({ where: { id: wt.id } })).not.toBeNull();
+
+    const fresh = stale.reports.map((r) => r.fingerprint);
+    const result = await caller.session.delete({ id: wt.id, force: true, consent: fresh });
+    expect(result).toEqual({ deleted: true, worktree: { path: wt.path, outcome: "kept-as-orphan" } });
+    expect(await testDb.db.session.findUnique({ where: { id: wt.id } })).toBeNull();
+    expect(await fs.readFile(path.join(wt.path, "draft.txt"), "utf8")).toBe("v1\n");
+    const orphans = await caller.worktree.orphans();
+    expect(orphans.map((o) => o.path)).toContain(wt.path);
+    expect(proxy.requests.some((r) => r.includes("/remove"))).toBe(false);
+  });
+
+  it("removes an orphan only through the gate", async () => {
+    const wt = await sessionWithWorktree("orphan");
+    await fs.writeFile(path.join(wt.path, "keep.txt"), "keep\n");
+    const { reports } = await conflict(caller.session.delete({ id: wt.id }));
+    await caller.session.delete({ id: wt.id, force: true, consent: reports.map((r) => r.fingerprint) });
+    const orphan = (await caller.worktree.orphans()).find((o) => o.path === wt.path);
+    if (!orphan) throw new Error("the force-deleted worktree is not listed as an orphan");
+
+    const inspected = await caller.worktree.inspect({ id: orphan.id });
+    expect(inspected.report?.status).toBe("at-risk");
+    const refused = await conflict(caller.worktree.remove({ id: orphan.id }));
+    expect(refused.reports[0]?.dirty.files).toContain("keep.txt");
+    expect(await exists(path.join(wt.path, "keep.txt"))).toBe(true);
+
+    await fs.rm(path.join(wt.path, "keep.txt"));
+    expect(await caller.worktree.remove({ id: orphan.id })).toEqual({ removed: true, path: wt.path });
+    expect(await exists(wt.path)).toBe(false);
+    expect((await caller.worktree.orphans()).map((o) => o.path)).not.toContain(wt.path);
+  });
+
+  it("reattaches an orphan to a new session", async () => {
+    const wt = await sessionWithWorktree("to reattach");
+    await fs.writeFile(path.join(wt.path, "wip.txt"), "wip\n");
+    const { reports } = await conflict(caller.session.delete({ id: wt.id }));
+    await caller.session.delete({ id: wt.id, force: true, consent: reports.map((r) => r.fingerprint) });
+    const orphan = (await caller.worktree.orphans()).find((o) => o.path === wt.path);
+    if (!orphan) throw new Error("no orphan");
+    const session = await caller.worktree.reattach({ id: orphan.id, title: "Back to work" });
+    expect((await caller.session.get({ id: session.id })).worktree?.path).toBe(wt.path);
+    expect((await caller.chat.list({ sessionId: session.id })).length).toBe(1);
+    expect((await caller.worktree.orphans()).map((o) => o.path)).not.toContain(wt.path);
+  });
+
+  it("stashes uncommitted work so the delete can go on, and the stash survives", async () => {
+    const wt = await sessionWithWorktree("stash me");
+    await fs.writeFile(path.join(wt.path, "scratch.txt"), "stash me\n");
+    await conflict(caller.session.delete({ id: wt.id }));
+    const stashed = await caller.worktree.stash({ sessionId: wt.id });
+    expect(stashed.stashed).toBe(true);
+    expect(stashed.report.status).toBe("clean");
+    await caller.session.delete({ id: wt.id });
+    expect(await exists(wt.path)).toBe(false);
+    expect(await repo.git(repo.repo, "stash", "list")).toContain("boochat: stash me");
+  });
+
+  it("lets one of two concurrent deletes win; the other gets NOT_FOUND", async () => {
+    const wt = await sessionWithWorktree("race");
+    const results = await Promise.allSettled([caller.session.delete({ id: wt.id }), caller.session.delete({ id: wt.id })]);
+    const fulfilled = results.filter((r) => r.status === "fulfilled");
+    const rejected = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toBeInstanceOf(TRPCError);
+    expect((rejected[0] as TRPCError).code).toBe("NOT_FOUND");
+  });
+
+  it("refuses as unverified when the risk check times out", async () => {
+    const wt = await sessionWithWorktree("slow check");
+    const impatient = callerFor(testDb.db, { sidecar: createSidecarClient({ url: proxy.url, token: sidecar.token }), riskTimeoutMs: 1 });
+    const { reports, message } = await conflict(impatient.session.delete({ id: wt.id }));
+    expect(reports[0]?.status).toBe("unverified");
+    expect(message).toContain("did not answer");
+    expect(await exists(wt.path)).toBe(true);
+  });
+});
+
+describe("the delete gate with the sidecar stopped", () => {
+  it("refuses with an unverified report (fail-closed), and force still escapes without touching the disk", async () => {
+    const own = await startSidecar({ worktreeRoot: repo.worktreeRoot });
+    const client = createSidecarClient({ url: own.url, token: own.token });
+    const local = callerFor(testDb.db, { sidecar: client, riskTimeoutMs: 5_000 });
+    const session = await local.session.create({ title: "sidecar goes away", repoPath: repo.repo });
+    const wtPath = session.worktree?.path ?? "";
+    await own.stop();
+
+    const { reports, message } = await conflict(local.session.delete({ id: session.id }));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ path: wtPath, status: "unverified" });
+    expect(reports[0]?.error).toContain("cannot be reached");
+    expect(message).toContain("cannot be reached");
+    expect(await testDb.db.session.findUnique({ where: { id: session.id } })).not.toBeNull();
+
+    await local.session.delete({ id: session.id, force: true, consent: reports.map((r) => r.fingerprint) });
+    expect(await testDb.db.session.findUnique({ where: { id: session.id } })).toBeNull();
+    expect(await exists(wtPath)).toBe(true);
+    expect((await local.worktree.orphans()).map((o) => o.path)).toContain(wtPath);
+  });
+});
