@@ -1,0 +1,55 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Db } from "../db";
+import { AppError, notFound } from "../errors";
+
+export type ChatDirectory = {
+  /** Where the agent works: the session's worktree, or the chat's scratch folder. */
+  path: string;
+  worktreeId: string | null;
+  sessionId: string | null;
+  scratch: boolean;
+};
+
+/**
+ * The folder a chat's agent works in: `chats.session_id → worktrees.path` (a worktree not
+ * removed). A chat without a worktree (chat-only session, standalone chat) gets its own scratch
+ * folder `<dataDir>/scratch/<chatId>`, so an agent never runs in BooChat's own directory.
+ */
+export async function resolveChatDirectory(db: Db, chatId: string, dataDir: string): Promise<ChatDirectory> {
+  const chat = await db.chat.findUnique({ where: { id: chatId }, select: { id: true, sessionId: true } });
+  if (!chat) throw notFound("Tab", chatId);
+  if (chat.sessionId) {
+    const worktree = await db.worktree.findFirst({ where: { sessionId: chat.sessionId, removedAt: null } });
+    if (worktree) {
+      const stat = await fs.stat(worktree.path).catch(() => null);
+      if (!stat?.isDirectory()) {
+        throw new AppError("PRECONDITION_FAILED", `The session's worktree ${worktree.path} is missing on disk, so the agent has nowhere to work`);
+      }
+      return { path: worktree.path, worktreeId: worktree.id, sessionId: chat.sessionId, scratch: false };
+    }
+  }
+  const scratch = path.join(dataDir, "scratch", chatId);
+  await fs.mkdir(scratch, { recursive: true });
+  return { path: scratch, worktreeId: null, sessionId: chat.sessionId, scratch: true };
+}
+
+/** The creators whose tasks may come without a chat. */
+export const SESSIONLESS_CREATORS = ["arena", "mcp", "new_task", "generic"] as const;
+
+/**
+ * The chat of a task from a session-less creator, keyed by (creator, the creator's own reference),
+ * so a follow-up from the same MCP conversation lands in the same chat. Until the schema has a
+ * column for that key, it is the standalone chat's title (`<creator>:<reference>`), which nothing
+ * else writes on chats without a session.
+ */
+export async function resolveCreatorChat(
+  db: Db,
+  input: { creator: string; creatorRef?: string | null; agent: string; taskId: string },
+): Promise<string> {
+  const title = `${input.creator}:${input.creatorRef?.trim() || input.taskId}`;
+  const existing = await db.chat.findFirst({ where: { sessionId: null, title }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  if (existing) return existing.id;
+  const created = await db.chat.create({ data: { title, agent: input.agent, sessionId: null }, select: { id: true } });
+  return created.id;
+}

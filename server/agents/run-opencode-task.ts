@@ -1,0 +1,118 @@
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { formatModelRef, type AgentSettings, type ModelRef } from "./agent-settings";
+import { resolveChatDirectory, resolveCreatorChat } from "./chat-directory";
+import type { ChatEvents } from "./chat-events";
+import { ensureSession } from "./ensure-session";
+import type { RunTracker } from "./event-stream";
+import type { TaskStatus } from "./message-parts";
+import type { OpencodeServer } from "./opencode-server";
+import { failTask, finishTask, isTerminal, markRunning } from "./task-records";
+
+export type OpencodeTaskDeps = {
+  db: Db;
+  events: ChatEvents;
+  opencode: OpencodeServer;
+  tracker: RunTracker;
+  settings: AgentSettings;
+  dataDir: string;
+  /** Serialises ensureSession per (chat, agent): two messages at once must not make two sessions. */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+};
+
+export type OpencodeTaskInput = {
+  id: string;
+  /** The creator's own reference (an MCP conversation id, …) for tasks that come without a chat. */
+  creatorRef?: string | null;
+  /** Another configured model for this run. */
+  model?: ModelRef | null;
+};
+
+function message(error: unknown): string {
+  if (error instanceof AppError) return error.message;
+  if (error instanceof Error) return `${error.name === "TimeoutError" ? "opencode did not answer in time" : error.message}`;
+  return String(error);
+}
+
+/**
+ * Runs one task on opencode (docs/ARCHITECTURE.md, "The message path", steps 2–4):
+ * the task's chat (resolved or created for session-less creators), its agent session
+ * (ensureSession), `promptAsync`, then the event stream carries it to its end.
+ * Status goes queued → running → succeeded | failed | cancelled, with the error in words.
+ */
+export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: OpencodeTaskInput): Promise<TaskStatus> {
+  const { db, events, opencode, tracker, settings } = deps;
+  const task = await db.task.findUnique({ where: { id: input.id } });
+  if (!task) throw new AppError("NOT_FOUND", `Task ${input.id} does not exist`);
+  if (isTerminal(task.status)) return task.status as TaskStatus;
+
+  let chatId = task.chatId;
+  if (!chatId) {
+    chatId = await resolveCreatorChat(db, { creator: task.creator, creatorRef: input.creatorRef, agent: task.agent, taskId: task.id });
+    await db.task.update({ where: { id: task.id }, data: { chatId } });
+  }
+
+  if (!(await markRunning(db, events, task.id))) {
+    const now = await db.task.findUnique({ where: { id: task.id }, select: { status: true } });
+    return (now?.status ?? "cancelled") as TaskStatus;
+  }
+
+  try {
+    const model = input.model ?? settings.model;
+    if (!model) {
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        "No model is configured: set BOOCHAT_MODEL_BASE_URL and BOOCHAT_MODEL (see docs/AGENTS.md)",
+      );
+    }
+    const provider = settings.providers.find((p) => p.id === model.providerID);
+    if (!provider?.models.includes(model.modelID)) {
+      throw new AppError("BAD_REQUEST", `The model ${formatModelRef(model)} is not configured`);
+    }
+    const directory = await resolveChatDirectory(db, chatId, deps.dataDir);
+    await opencode.ready();
+    tracker.start();
+    const key = `${chatId}\u0000${task.agent}`;
+    const session = await deps.withLock(key, () =>
+      ensureSession({ db, client: opencode.client }, chatId, task.agent, {
+        model,
+        mode: settings.opencodeAgent,
+        systemPrompt: settings.systemPrompt,
+        tools: settings.tools,
+        directory: directory.path,
+        worktreeId: directory.worktreeId,
+        sessionId: directory.sessionId,
+      }),
+    );
+
+    // Tracked before the prompt goes out, so not one event of the run is missed.
+    const handle = tracker.track({ taskId: task.id, chatId, externalId: session.externalId, directory: directory.path });
+    if (handle.cancelledBeforeStart) return handle.done;
+
+    const sent = await opencode.client.session.promptAsync({
+      sessionID: session.externalId,
+      directory: directory.path,
+      parts: [{ type: "text", text: task.prompt }],
+      model: { providerID: model.providerID, modelID: model.modelID },
+      agent: settings.opencodeAgent,
+      ...(settings.systemPrompt ? { system: settings.systemPrompt } : {}),
+      ...(settings.tools ? { tools: settings.tools } : {}),
+    });
+    if (sent.error !== undefined || (sent.response && !sent.response.ok)) {
+      const detail = (sent.error as { data?: { message?: string } } | undefined)?.data?.message ?? `HTTP ${sent.response?.status}`;
+      await tracker.fail(task.id, `opencode refused the prompt: ${detail}`);
+    }
+    return await handle.done;
+  } catch (error) {
+    const text = message(error);
+    if (tracker.isTracked(task.id)) await tracker.fail(task.id, text);
+    else await failTask(db, events, task.id, text);
+    const now = await db.task.findUnique({ where: { id: task.id }, select: { status: true } });
+    return (now?.status ?? "failed") as TaskStatus;
+  }
+}
+
+/** Ends a task that has not started yet (Stop pressed while it was queued). */
+export async function cancelQueuedTask(db: Db, events: ChatEvents, taskId: string): Promise<boolean> {
+  return finishTask(db, events, taskId, "cancelled", "Stopped before it started");
+}

@@ -1,0 +1,323 @@
+import path from "node:path";
+import { getDb, type Db } from "../db";
+import { AppError, notFound } from "../errors";
+import { buildOpencodeConfig, formatModelRef, parseModelRef, readAgentSettings, type AgentSettings, type ModelRef } from "./agent-settings";
+import { resolveChatDirectory } from "./chat-directory";
+import { createChatEvents, type ChatEventEnvelope, type ChatEvents } from "./chat-events";
+import { createRunTracker, type RunTracker } from "./event-stream";
+import { runExternalAgentTask } from "./external-agent";
+import type { StoredMessage, TaskStatus, TaskView } from "./message-parts";
+import { createOpencodeServer, type OpencodeServer, type OpencodeServerOptions } from "./opencode-server";
+import { cancelQueuedTask, runOpenCodeServerTask } from "./run-opencode-task";
+import { listSkills, skillPrompt, type Skill } from "./skills";
+import { failTask, isTerminal, saveMessage, toStoredMessage, toTaskView } from "./task-records";
+
+export type AgentInfo = {
+  name: string;
+  kind: "opencode" | "external";
+  /** opencode: the models it can use ("provider/model"), the default first. */
+  models: string[];
+  isDefault: boolean;
+};
+
+export type TaskCreator = "tab" | "skill" | "arena" | "mcp" | "new_task" | "generic";
+
+/** What the routers (and the lead's services) need from the agent side. */
+export type AgentRuntime = {
+  /** Stores the user message and a task (`creator: "tab"`), starts the run, returns at once. */
+  sendMessage(input: { chatId: string; text: string; agent?: string; model?: string }): Promise<{ taskId: string }>;
+  /**
+   * Any creator's task. A session-less creator may leave out the chat: one is resolved or made,
+   * keyed by (creator, creatorRef).
+   */
+  startTask(input: {
+    creator: TaskCreator;
+    prompt: string;
+    chatId?: string | null;
+    creatorRef?: string | null;
+    agent?: string;
+    model?: string;
+    /** Shown in the chat instead of the prompt (a skill run shows `/name args`). */
+    display?: string;
+  }): Promise<{ taskId: string; chatId: string | null }>;
+  abort(taskId: string): Promise<TaskView>;
+  getTask(id: string): Promise<TaskView>;
+  /** Resolves when the task has ended (tests, benchmarks). */
+  waitForTask(id: string, timeoutMs?: number): Promise<TaskView>;
+  listMessages(chatId: string): Promise<StoredMessage[]>;
+  subscribe(chatId: string, lastEventId?: string | null, signal?: AbortSignal): AsyncIterable<ChatEventEnvelope>;
+  listSkills(chatId: string): Promise<Array<Omit<Skill, "prompt">>>;
+  runSkill(input: { chatId: string; name: string; args?: string }): Promise<{ taskId: string }>;
+  /** Ends a tab's agent contexts: running tasks stop, opencode forgets its sessions, the rows go. */
+  forgetChat(chatId: string): Promise<void>;
+  listAgents(): AgentInfo[];
+  /** Starts opencode and the event stream now instead of at the first message. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Internals, for tests and the benchmark. */
+  readonly opencode: OpencodeServer;
+  readonly tracker: RunTracker;
+  readonly events: ChatEvents;
+  readonly settings: AgentSettings;
+};
+
+export type AgentRuntimeOptions = {
+  db: Db;
+  settings: AgentSettings;
+  dataDir: string;
+  /** Overrides for the opencode process (binary, port, restart backoff, timeouts). */
+  opencode?: Partial<Omit<OpencodeServerOptions, "dataDir" | "config">>;
+  log?: (line: string) => void;
+};
+
+const MAX_PROMPT = 100_000;
+
+export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
+  const { db, settings, dataDir } = options;
+  const log = options.log ?? (() => {});
+  const events = createChatEvents();
+  const opencode = createOpencodeServer({ ...options.opencode, dataDir, config: buildOpencodeConfig(settings), log: options.opencode?.log ?? log });
+  const tracker = createRunTracker({ db, events, opencode, modelRetries: settings.modelRetries, silenceMs: settings.silenceMs, log });
+  const externalAborts = new Map<string, AbortController>();
+  const runs = new Map<string, Promise<TaskStatus>>();
+  const locks = new Map<string, Promise<unknown>>();
+  let stopped = false;
+
+  function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = locks.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(fn);
+    locks.set(key, next);
+    void next.finally(() => {
+      if (locks.get(key) === next) locks.delete(key);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  function agentNames(): string[] {
+    return ["opencode", ...settings.externalAgents.map((a) => a.name)];
+  }
+
+  function resolveModel(model: string | undefined): ModelRef | null {
+    if (!model) return null;
+    const ref = parseModelRef(model);
+    const provider = ref && settings.providers.find((p) => p.id === ref.providerID);
+    if (!ref || !provider?.models.includes(ref.modelID)) {
+      throw new AppError("BAD_REQUEST", `Unknown model "${model}": configured are ${listAgents()[0]?.models.join(", ") || "none"}`);
+    }
+    return ref;
+  }
+
+  function listAgents(): AgentInfo[] {
+    const models = settings.providers.flatMap((p) => p.models.map((m) => `${p.id}/${m}`));
+    const preferred = settings.model ? formatModelRef(settings.model) : null;
+    const ordered = preferred ? [preferred, ...models.filter((m) => m !== preferred)] : models;
+    return [
+      { name: "opencode", kind: "opencode", models: ordered, isDefault: true },
+      ...settings.externalAgents.map((a): AgentInfo => ({ name: a.name, kind: "external", models: [], isDefault: false })),
+    ];
+  }
+
+  function launch(taskId: string, agent: string, extra: { creatorRef?: string | null; model?: ModelRef | null }) {
+    let run: Promise<TaskStatus>;
+    const external = settings.externalAgents.find((a) => a.name === agent);
+    if (external) {
+      const controller = new AbortController();
+      externalAborts.set(taskId, controller);
+      run = runExternalAgentTask({ db, events, dataDir }, { taskId, agent: external, signal: controller.signal }).finally(() =>
+        externalAborts.delete(taskId),
+      );
+    } else {
+      run = runOpenCodeServerTask({ db, events, opencode, tracker, settings, dataDir, withLock }, { id: taskId, ...extra });
+    }
+    // A run never throws at its caller: whatever goes wrong ends the task as failed, in words.
+    const guarded = run.catch(async (error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      log(`task ${taskId} failed: ${text}`);
+      await failTask(db, events, taskId, text).catch(() => undefined);
+      return "failed" as TaskStatus;
+    });
+    runs.set(taskId, guarded);
+    void guarded.finally(() => runs.delete(taskId));
+  }
+
+  async function startTask(input: Parameters<AgentRuntime["startTask"]>[0]): Promise<{ taskId: string; chatId: string | null }> {
+    if (stopped) throw new AppError("SERVICE_UNAVAILABLE", "BooChat's agent runtime is stopping");
+    const prompt = input.prompt.trim();
+    if (!prompt) throw new AppError("BAD_REQUEST", "The message is empty");
+    if (prompt.length > MAX_PROMPT) throw new AppError("BAD_REQUEST", `The message is longer than ${MAX_PROMPT} characters`);
+    const model = resolveModel(input.model);
+
+    let chat: { id: string; sessionId: string | null; agent: string } | null = null;
+    if (input.chatId) {
+      chat = await db.chat.findUnique({ where: { id: input.chatId }, select: { id: true, sessionId: true, agent: true } });
+      if (!chat) throw notFound("Tab", input.chatId);
+    } else if (input.creator === "tab" || input.creator === "skill") {
+      throw new AppError("BAD_REQUEST", `A ${input.creator} task needs a chat id`);
+    }
+    const agent = input.agent ?? chat?.agent ?? "opencode";
+    if (!agentNames().includes(agent)) {
+      throw new AppError("BAD_REQUEST", `Unknown agent "${agent}": configured are ${agentNames().join(", ")}`);
+    }
+    if (!chat && agent !== "opencode") throw new AppError("BAD_REQUEST", `The external agent ${agent} needs a chat to run in`);
+    if (chat) {
+      const busy = await db.task.findFirst({ where: { chatId: chat.id, status: { in: ["queued", "running"] } }, select: { id: true } });
+      if (busy) throw new AppError("CONFLICT", "This tab is still running a task: wait for it to finish or press Stop");
+    }
+
+    const task = await db.task.create({
+      data: { chatId: chat?.id ?? null, sessionId: chat?.sessionId ?? null, agent, creator: input.creator, prompt, status: "queued" },
+    });
+    if (chat) {
+      const message: StoredMessage = {
+        id: `usr_${task.id}`,
+        chatId: chat.id,
+        taskId: task.id,
+        role: "user",
+        parts: [{ id: `usr_${task.id}`, type: "text", text: input.display ?? prompt }],
+        createdAt: task.createdAt.toISOString(),
+      };
+      await saveMessage(db, { ...message, createdAt: task.createdAt });
+      events.publish(chat.id, { type: "message", message });
+      events.publish(chat.id, { type: "task", task: toTaskView(task) });
+    }
+    launch(task.id, agent, { creatorRef: input.creatorRef, model });
+    return { taskId: task.id, chatId: chat?.id ?? null };
+  }
+
+  async function getTask(id: string): Promise<TaskView> {
+    const task = await db.task.findUnique({ where: { id } });
+    if (!task) throw notFound("Task", id);
+    return toTaskView(task);
+  }
+
+  async function chatOrThrow(chatId: string) {
+    const chat = await db.chat.findUnique({ where: { id: chatId }, select: { id: true } });
+    if (!chat) throw notFound("Tab", chatId);
+    return chat;
+  }
+
+  const runtime: AgentRuntime = {
+    opencode,
+    tracker,
+    events,
+    settings,
+
+    async sendMessage({ chatId, text, agent, model }) {
+      const { taskId } = await startTask({ creator: "tab", chatId, prompt: text, agent, model });
+      return { taskId };
+    },
+
+    startTask,
+
+    async abort(taskId) {
+      const task = await getTask(taskId);
+      if (isTerminal(task.status)) return task;
+      const external = externalAborts.get(taskId);
+      if (external) external.abort();
+      else if (!(await tracker.abort(taskId))) await cancelQueuedTask(db, events, taskId);
+      // The run ends itself once opencode or the process confirms; wait briefly for it.
+      const run = runs.get(taskId);
+      if (run) await Promise.race([run, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      return getTask(taskId);
+    },
+
+    getTask,
+
+    async waitForTask(id, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const task = await getTask(id);
+        if (isTerminal(task.status)) return task;
+        if (Date.now() > deadline) throw new AppError("TIMEOUT", `Task ${id} is still ${task.status} after ${timeoutMs} ms`);
+        const run = runs.get(id);
+        await Promise.race([run ?? Promise.resolve(), new Promise((resolve) => setTimeout(resolve, run ? 1_000 : 50))]);
+      }
+    },
+
+    async listMessages(chatId) {
+      await chatOrThrow(chatId);
+      const rows = await db.message.findMany({ where: { chatId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+      return rows.map(toStoredMessage);
+    },
+
+    subscribe(chatId, lastEventId, signal) {
+      return events.subscribe(chatId, { lastEventId, signal });
+    },
+
+    async listSkills(chatId) {
+      await chatOrThrow(chatId);
+      const directory = await resolveChatDirectory(db, chatId, dataDir);
+      const skills = await listSkills({ worktree: directory.scratch ? null : directory.path, ownSkillsDir: settings.skillsDir });
+      return skills.map(({ prompt: _prompt, ...rest }) => rest);
+    },
+
+    async runSkill({ chatId, name, args = "" }) {
+      await chatOrThrow(chatId);
+      const directory = await resolveChatDirectory(db, chatId, dataDir);
+      const skills = await listSkills({ worktree: directory.scratch ? null : directory.path, ownSkillsDir: settings.skillsDir });
+      const skill = skills.find((s) => s.name === name);
+      if (!skill) throw new AppError("NOT_FOUND", `No skill named "${name}" in this tab's worktree or BooChat's skills`);
+      const display = `/${skill.name}${args.trim() ? ` ${args.trim()}` : ""}`;
+      const { taskId } = await startTask({ creator: "skill", chatId, prompt: skillPrompt(skill, args), display });
+      return { taskId };
+    },
+
+    async forgetChat(chatId) {
+      const running = await db.task.findMany({ where: { chatId, status: { in: ["queued", "running"] } }, select: { id: true } });
+      await Promise.all(running.map((task) => runtime.abort(task.id).catch(() => undefined)));
+      const rows = await db.agentSession.findMany({ where: { chatId } });
+      for (const row of rows) {
+        if (row.agent !== "opencode") continue;
+        try {
+          await opencode.ready(5_000);
+          await opencode.client.session.delete({ sessionID: row.externalId });
+        } catch (error) {
+          // Closing a tab must work even while opencode is down; its session is then left behind.
+          log(`could not delete opencode session ${row.externalId}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      await db.agentSession.deleteMany({ where: { chatId } });
+      events.forget(chatId);
+    },
+
+    listAgents,
+
+    async start() {
+      await opencode.ready();
+      tracker.start();
+      await tracker.connected();
+    },
+
+    async stop() {
+      stopped = true;
+      for (const controller of externalAborts.values()) controller.abort();
+      await tracker.stop();
+      await Promise.all([...runs.values()]);
+      await opencode.stop();
+    },
+  };
+  return runtime;
+}
+
+const globalForAgents = globalThis as unknown as { boochatAgents?: AgentRuntime };
+
+/**
+ * The process-wide runtime of the running app (kept across Next.js hot reloads), created on first
+ * use from the environment: opencode starts in the background right away so the first message
+ * does not wait for it.
+ */
+export function getAgentRuntime(): AgentRuntime {
+  if (!globalForAgents.boochatAgents) {
+    const dataDir = path.resolve(process.env.BOOCHAT_DATA_DIR?.trim() || "./data");
+    const settings = readAgentSettings({ dataDir });
+    const runtime = createAgentRuntime({
+      db: getDb(),
+      settings,
+      dataDir,
+      log: (line) => console.log(`[agents] ${line}`),
+    });
+    globalForAgents.boochatAgents = runtime;
+    runtime.start().catch((error: unknown) => console.error(`[agents] opencode did not start: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  return globalForAgents.boochatAgents;
+}
