@@ -27,9 +27,10 @@ export class GitError extends Error {
   readonly timedOut: boolean;
   constructor(args: readonly string[], result: ExecResult) {
     const subcommand = args.slice(0, 2).join(" ");
-    const detail = result.timedOut
-      ? "timed out"
-      : (result.stderr.trim().split("\n").find((line) => line.trim() !== "") ?? `exit code ${String(result.exitCode)}`);
+    const lines = result.stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+    // git's own verdict ("fatal: ...", "error: ...") rather than progress chatter such as "Preparing worktree".
+    const verdict = lines.find((line) => /^(fatal|error):/.test(line)) ?? lines.at(-1);
+    const detail = result.timedOut ? `timed out after ${result.ms} ms` : (verdict ?? `exit code ${String(result.exitCode)}`);
     super(`git ${subcommand} failed: ${detail}`);
     this.name = "GitError";
     this.argv = args;
