@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -13,11 +13,13 @@ import path from "node:path";
  *   await sidecar.stop();
  *
  * - `worktreeRoot` is BOOCHAT_WORKTREE_ROOT; `dataDir` (BOOCHAT_DATA_DIR) defaults to a new temp folder;
- *   `token` defaults to a random one; `env` adds or overrides environment variables (e.g. PATH).
+ *   `token` defaults to a random one (null: none is set, so the sidecar reads or writes
+ *   `<dataDir>/sidecar-token` as `npm run sidecar` alone does); `env` adds or overrides variables (e.g. PATH).
  * - No GIT_* variable of the test process reaches the sidecar.
  * - `request` sends JSON with the bearer token (override with `{ token }`, `null` for none, or send
  *   `{ rawBody }` as is) and returns the status and the parsed JSON body (the raw text if not JSON).
- * - `stop()` sends SIGTERM and resolves once the process has exited (SIGKILL after 10 s).
+ * - `stop()` sends SIGTERM and resolves once the process has exited (SIGKILL after 10 s); `exited`
+ *   resolves with the exit code and signal.
  */
 
 export type SidecarRequestOptions = { token?: string | null; rawBody?: string; headers?: Record<string, string> };
@@ -32,6 +34,7 @@ export type SidecarProcess = {
   auditLogPath: string;
   /** everything the process printed so far (stdout and stderr), for failure messages */
   output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   request<T = unknown>(method: string, path: string, body?: unknown, options?: SidecarRequestOptions): Promise<SidecarResponse<T>>;
   stop(): Promise<void>;
 };
@@ -39,7 +42,7 @@ export type SidecarProcess = {
 export type StartSidecarOptions = {
   worktreeRoot: string;
   dataDir?: string;
-  token?: string;
+  token?: string | null;
   env?: Record<string, string>;
   startTimeoutMs?: number;
 };
@@ -54,13 +57,13 @@ function waitForExit(child: ChildProcess): Promise<void> {
 
 export async function startSidecar(options: StartSidecarOptions): Promise<SidecarProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "boochat-sidecar-data-")));
-  const token = options.token ?? randomBytes(24).toString("hex");
+  const chosenToken = options.token === undefined ? randomBytes(24).toString("hex") : options.token;
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith("GIT_")) delete env[key];
   Object.assign(env, {
     BOOCHAT_SIDECAR_PORT: "0",
     BOOCHAT_SIDECAR_HOST: "127.0.0.1",
-    BOOCHAT_SIDECAR_TOKEN: token,
+    BOOCHAT_SIDECAR_TOKEN: chosenToken ?? "",
     BOOCHAT_WORKTREE_ROOT: options.worktreeRoot,
     BOOCHAT_DATA_DIR: dataDir,
     ...options.env,
@@ -71,6 +74,9 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
   });
   let output = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
@@ -96,9 +102,12 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     });
   });
 
+  const token = chosenToken ?? (await readFile(path.join(dataDir, "sidecar-token"), "utf8")).trim();
+
   return {
     url,
     token,
+    exited,
     worktreeRoot: options.worktreeRoot,
     dataDir,
     auditLogPath: path.join(dataDir, "sidecar-audit.jsonl"),
@@ -122,10 +131,10 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = waitForExit(child);
+      const gone = waitForExit(child);
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
+      await gone;
       clearTimeout(timer);
     },
   };
