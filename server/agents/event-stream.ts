@@ -39,6 +39,12 @@ type Run = {
   aborted: boolean;
   /** Events held back while a resync is fetching the stored messages. */
   held: OpencodePayload[] | null;
+  /**
+   * Text parts that missed deltas while the stream was down: opencode stores a text part's text
+   * only when it is complete, so the gap cannot be filled yet. They show what they had (a prefix
+   * of the answer, never a wrong text) until the complete part arrives.
+   */
+  frozen: Set<string>;
   finishing: boolean;
   completionTimer: NodeJS.Timeout | null;
   done: Promise<TaskStatus>;
@@ -59,6 +65,8 @@ export type RunTracker = {
   activeTaskIds(): string[];
   /** Tests: cut the event stream as a network drop would; it reconnects by itself. */
   dropConnection(): void;
+  /** How many times the event stream has connected (1 + reconnects). */
+  connectionCount(): number;
   /** Resolves when the event stream is connected. */
   connected(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -85,6 +93,12 @@ function errorText(error: unknown): string | null {
   return typeof e.name === "string" ? e.name : null;
 }
 
+/** A text or reasoning part whose streaming has ended (its text is final). */
+function isComplete(part: Record<string, unknown>): boolean {
+  const time = part.time as { end?: unknown } | undefined;
+  return time?.end !== undefined;
+}
+
 function isAbortError(error: unknown): boolean {
   return !!error && typeof error === "object" && (error as { name?: unknown }).name === "MessageAbortedError";
 }
@@ -109,6 +123,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
   let stopped = false;
   let controller: AbortController | null = null;
   let isConnected = false;
+  let connections = 0;
   const connectWaiters = new Set<() => void>();
   let watchdog: NodeJS.Timeout | null = null;
   let loop: Promise<void> | null = null;
@@ -214,6 +229,13 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
         const stored = toStoredPart(part);
         if (!stored) return;
         const index = message.parts.findIndex((p) => p.id === stored.id);
+        const existing = index >= 0 ? message.parts[index] : undefined;
+        if (existing && stored.type === existing.type && (stored.type === "text" || stored.type === "reasoning") && "text" in existing) {
+          // An update of a streaming part may carry older text than the deltas gave us: keep ours.
+          const complete = isComplete(part);
+          if (!complete && existing.text.length > stored.text.length && existing.text.startsWith(stored.text)) return;
+          if (complete) run.frozen.delete(stored.id);
+        }
         if (index >= 0) message.parts[index] = stored;
         else message.parts.push(stored);
         publishMessage(run, message);
@@ -233,6 +255,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
           message.parts.push(part);
         }
         if (part.type !== "text" && part.type !== "reasoning") return;
+        if (run.frozen.has(partID)) return;
         part.text += delta;
         // Published before it is written: the browser should not wait for the disk.
         events.publish(run.chatId, { type: "delta", messageId: messageID, partId: partID, kind: part.type, delta });
@@ -343,12 +366,16 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
       log(`could not abort session ${run.externalId}: ${String(error)}`);
     }
     // If opencode never confirms (idle), the run still ends.
-    setTimeout(() => void resync(run), 3_000).unref();
+    setTimeout(() => void resync(run, false), 3_000).unref();
   }
 
   // --- resynchronising ------------------------------------------------------------------------
 
-  async function resync(run: Run) {
+  /**
+   * Reads the run back from opencode's store and merges it with what the stream gave us.
+   * `afterGap`: the stream was down, so deltas may have been missed.
+   */
+  async function resync(run: Run, afterGap: boolean) {
     if (run.finishing || run.held) return;
     run.held = [];
     try {
@@ -365,6 +392,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
           heldDeltas.set(partID, [...(heldDeltas.get(partID) ?? []), String(payload.properties.delta ?? "")]);
         }
       }
+      // How many held deltas of each part the merged text already holds.
       const skip = new Map<string, number>();
       for (const entry of listed.data) {
         const info = entry.info;
@@ -373,15 +401,43 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
         message.completed = info.time.completed !== undefined;
         message.finish = info.finish ?? null;
         if (info.error) noteError(run, info.error);
-        message.parts = entry.parts.flatMap((part) => {
-          const stored = toStoredPart(part as unknown as { id: string; type: string } & Record<string, unknown>);
-          return stored ? [stored] : [];
-        });
-        // Deltas that arrived while the snapshot was taken may already be in it: drop those.
-        for (const part of message.parts) {
-          const deltas = heldDeltas.get(part.id);
-          if (deltas && (part.type === "text" || part.type === "reasoning")) skip.set(part.id, deltasAlreadyIn(part.text, deltas));
+        const merged: StoredPart[] = [];
+        for (const raw of entry.parts) {
+          const rawPart = raw as unknown as { id: string; type: string } & Record<string, unknown>;
+          const stored = toStoredPart(rawPart);
+          if (!stored) continue;
+          const ours = message.parts.find((p) => p.id === stored.id);
+          const deltas = heldDeltas.get(stored.id) ?? [];
+          if ((stored.type === "text" || stored.type === "reasoning") && ours && "text" in ours) {
+            const complete = isComplete(rawPart);
+            if (complete || stored.text.startsWith(ours.text)) {
+              merged.push(stored);
+              skip.set(stored.id, deltasAlreadyIn(stored.text, deltas));
+              run.frozen.delete(stored.id);
+            } else if (ours.text.startsWith(stored.text)) {
+              // opencode has not stored the streaming text yet: ours is ahead.
+              merged.push(ours);
+              if (afterGap) {
+                run.frozen.add(stored.id);
+                skip.set(stored.id, deltas.length);
+              }
+            } else {
+              merged.push(stored);
+              skip.set(stored.id, deltasAlreadyIn(stored.text, deltas));
+            }
+          } else {
+            merged.push(stored);
+            if (stored.type === "text" || stored.type === "reasoning") {
+              if (afterGap && !isComplete(rawPart)) {
+                run.frozen.add(stored.id);
+                skip.set(stored.id, deltas.length);
+              } else {
+                skip.set(stored.id, deltasAlreadyIn(stored.text, deltas));
+              }
+            }
+          }
         }
+        message.parts = merged;
         publishMessage(run, message);
         void persist(run, message);
       }
@@ -412,7 +468,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
   }
 
   function resyncAll() {
-    for (const run of runsByTask.values()) void resync(run);
+    for (const run of runsByTask.values()) void resync(run, true);
   }
 
   // --- the subscription -----------------------------------------------------------------------
@@ -472,6 +528,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
         }).finally(() => clearTimeout(connectTimer));
         if (!response.ok) throw new Error(`opencode answered ${response.status} to /global/event`);
         isConnected = true;
+        connections += 1;
         failures = 0;
         for (const wake of connectWaiters) wake();
         connectWaiters.clear();
@@ -511,7 +568,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
         for (const run of runsByTask.values()) {
           if (now - run.lastActivity > options.silenceMs && !run.held) {
             run.lastActivity = now;
-            void resync(run);
+            void resync(run, false);
           }
         }
       }, Math.max(250, Math.min(1_000, options.silenceMs / 2)));
@@ -535,6 +592,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
         error: null,
         aborted: false,
         held: null,
+        frozen: new Set(),
         finishing: false,
         completionTimer: null,
         done,
@@ -573,6 +631,10 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
 
     activeTaskIds() {
       return [...runsByTask.keys()];
+    },
+
+    connectionCount() {
+      return connections;
     },
 
     dropConnection() {

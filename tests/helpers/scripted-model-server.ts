@@ -80,7 +80,7 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
     }
   }
 
-  async function respond(res: http.ServerResponse, req: http.IncomingMessage, body: { stream?: boolean; messages?: ChatMessage[]; tools?: unknown[] }) {
+  async function respond(res: http.ServerResponse, body: { stream?: boolean; messages?: ChatMessage[]; tools?: unknown[] }) {
     const messages = body.messages ?? [];
     let lastUser = -1;
     for (let i = messages.length - 1; i >= 0; i--) {
@@ -127,10 +127,8 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
     }
 
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    // The response's close (not the request's, which fires once the body is read) means the client left.
     let closed = false;
-    req.on("close", () => {
-      closed = true;
-    });
     res.on("close", () => {
       closed = true;
     });
@@ -191,7 +189,7 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
         res.writeHead(400).end();
         return;
       }
-      respond(res, req, body).catch(() => res.destroy());
+      respond(res, body).catch(() => res.destroy());
     });
   });
   server.on("connection", (socket) => {
