@@ -1,16 +1,16 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import type { AgentRuntime } from "../agents/runtime";
 import type { Db } from "../db";
 import { AppError, type AppErrorData } from "../errors";
-import type { ChatContextEnder } from "../services/chat/close-chat";
 import type { SidecarClient } from "../sidecar-client";
 
 export type ContextDeps = {
   db: Db;
   sidecar: SidecarClient;
-  /** The agent runtime; absent in tests that do not run agents. */
-  agents?: ChatContextEnder;
+  /** The agent runtime (server/agents/runtime.ts); absent in tests that do not run agents. */
+  agents?: AgentRuntime;
   /** How long the delete gate waits for a risk check (default 5 s). */
   riskTimeoutMs?: number;
 };
