@@ -24,6 +24,22 @@ export async function listCommitsNotIn(ctx: GitContext, dir: string, head: strin
   return { count: lines.length, commits: lines.slice(0, SHOWN_COMMITS).map(toCommit) };
 }
 
+/**
+ * Commits on HEAD that the default branch (origin/HEAD) does not hold; null when either does not
+ * resolve (an unborn HEAD, no origin/HEAD). Needs no earlier answer, so it runs in the first round.
+ */
+export async function listCommitsNotInDefault(ctx: GitContext, dir: string): Promise<CommitList | null> {
+  const { stdout, exitCode } = await runGit(
+    ctx,
+    dir,
+    ["rev-list", `--max-count=${MAX_COUNTED_COMMITS}`, "--no-commit-header", "--format=%H %s", "HEAD", "--not", "refs/remotes/origin/HEAD"],
+    { okExitCodes: [128] },
+  );
+  if (exitCode !== 0) return null;
+  const lines = stdout.split("\n").filter((line) => line !== "");
+  return { count: lines.length, commits: lines.slice(0, SHOWN_COMMITS).map(toCommit) };
+}
+
 export function toCommit(line: string): { sha: string; subject: string } {
   const space = line.indexOf(" ");
   return space === -1 ? { sha: line, subject: "" } : { sha: line.slice(0, space), subject: line.slice(space + 1) };

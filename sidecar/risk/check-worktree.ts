@@ -1,8 +1,7 @@
 import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { RiskReason, RiskReport } from "../../server/schemas/risk-report";
-import { listCommitsNotIn, listCommitsWithNewPatches, type CommitList } from "../git/commits";
-import { readDefaultBranchRef } from "../git/default-branch";
+import { listCommitsNotIn, listCommitsNotInDefault, listCommitsWithNewPatches, type CommitList } from "../git/commits";
 import { readDriverNames } from "../git/driver-names";
 import { readHiddenIndexEntries, type HiddenIndexEntries } from "../git/hidden-index-entries";
 import { filterLocallyExcluded, hasLocalExcludes } from "../git/local-excludes";
@@ -113,22 +112,22 @@ async function check(ctx: GitContext, target: ResolvedPath): Promise<RiskReport>
   if (!target.exists) return unverified(input, `the worktree directory ${input} does not exist`);
   if (!(await stat(real)).isDirectory()) return unverified(input, `${input} is not a directory`);
 
-  // Step 1 and everything that only needs the directory, in parallel.
-  const [dirs, worktrees, drivers, defaultRef, hidden] = await Promise.all([
+  // Round 1: everything that needs nothing but the directory, in parallel.
+  const [dirs, worktrees, drivers, hidden, notInDefault] = await Promise.all([
     settle(readWorktreeDirs(ctx, real)),
     settle(listWorktrees(ctx, real)),
     settle(readDriverNames(ctx, real)),
-    settle(readDefaultBranchRef(ctx, real)),
     settle(readHiddenIndexEntries(ctx, real)),
+    settle(listCommitsNotInDefault(ctx, real)),
   ]);
   // A directory in no repository makes every call fail: say that rather than git's words.
   if (dirs.ok && dirs.value === null) return unverified(input, `${input} is not inside a git worktree`);
-  const failed = [dirs, worktrees, drivers, defaultRef, hidden].find((result) => !result.ok);
+  const failed = [dirs, worktrees, drivers, hidden, notInDefault].find((result) => !result.ok);
   if (failed && !failed.ok) return unverified(input, describeFailure(failed.error));
-  if (!dirs.ok || dirs.value === null || !worktrees.ok || !drivers.ok || !defaultRef.ok || !hidden.ok) {
+  if (!dirs.ok || dirs.value === null || !worktrees.ok || !drivers.ok || !hidden.ok || !notInDefault.ok) {
     return unverified(input, "the check failed");
   }
-  return checkListedWorktree(ctx, target, dirs.value, worktrees.value, drivers.value, defaultRef.value, hidden.value);
+  return checkListedWorktree(ctx, target, dirs.value, worktrees.value, drivers.value, hidden.value, notInDefault.value);
 }
 
 async function checkListedWorktree(
@@ -137,8 +136,8 @@ async function checkListedWorktree(
   dirs: WorktreeDirs,
   worktrees: readonly WorktreeEntry[],
   drivers: DriverNames,
-  defaultRef: string | null,
   hidden: HiddenIndexEntries,
+  notInDefaultRaw: CommitList | null,
 ): Promise<RiskReport> {
   const { input, real } = target;
   if (!(await sameDirectory(dirs.toplevel, real))) {
@@ -150,14 +149,22 @@ async function checkListedWorktree(
   const head = entry.head;
   const detached = entry.detached;
   const branch = entry.branch?.replace(/^refs\/heads\//, "") ?? null;
+  const defaultRef = dirs.defaultBranchRef;
   const defaultBranch = defaultRef?.replace(/^refs\/remotes\/origin\//, "") ?? null;
+  if (head !== null && defaultRef !== null && notInDefaultRaw === null) {
+    return unverified(input, `git could not compare HEAD with ${defaultRef}`);
+  }
+  const notInDefault = head !== null && defaultRef !== null && notInDefaultRaw !== null ? notInDefaultRaw : NONE;
+  // origin/<default> is a remote-tracking ref, so unpushed commits are a subset of those not in it:
+  // when none are missing from the default branch, none are unpushed either and git need not be asked.
+  const mayBeUnpushed = head !== null && (defaultRef === null || notInDefault.count > 0);
 
-  // Steps 2 to 6: the read-only questions, in parallel.
-  const [status, operation, unpushed, notInDefault, orphaned, stashes, localExcludes, skipPresent] = await Promise.all([
+  // Round 2: status (needs the driver names) and what round 1 showed is worth asking.
+  const [status, operation, unpushed, withNewPatches, orphaned, stashes, localExcludes, skipPresent] = await Promise.all([
     readStatus(ctx, real, drivers),
     readOperationInProgress(dirs.gitDir),
-    head ? listCommitsNotIn(ctx, real, head, ["--remotes"]) : NONE,
-    head && defaultRef ? listCommitsNotIn(ctx, real, head, [defaultRef]) : NONE,
+    head && mayBeUnpushed ? listCommitsNotIn(ctx, real, head, ["--remotes"]) : NONE,
+    head && defaultRef && notInDefault.count > 0 ? listCommitsWithNewPatches(ctx, real, defaultRef, head) : NONE,
     head && detached ? listCommitsNotIn(ctx, real, head, ["--branches", "--remotes"]) : NONE,
     countStashesOfBranch(dirs.commonDir, branch),
     hasLocalExcludes(dirs.commonDir),
@@ -165,20 +172,15 @@ async function checkListedWorktree(
   ]);
   if (status.oid !== head) return unverified(input, `HEAD of ${input} moved while it was being checked: check again`);
 
-  // Unmerged, with patch-id equivalence: cherry-picked commits, then a squash merge.
-  let unmerged = notInDefault;
+  // Round 3, rarely: a squash merge (merge-tree) and files hidden by .git/info/exclude (check-ignore).
   const ignored = status.entries.filter((e) => e.kind === "ignored").map((e) => e.path);
-  const [withNewPatches, locallyExcluded] = await Promise.all([
-    head && defaultRef && notInDefault.count > 0 ? listCommitsWithNewPatches(ctx, real, defaultRef, head) : NONE,
+  // A merge driver is repository-supplied code: without one merge-tree can tell, with one we stay cautious.
+  const askMergeTree = head !== null && defaultRef !== null && withNewPatches.count > 0 && drivers.merges.length === 0;
+  const [squashMerged, locallyExcluded] = await Promise.all([
+    askMergeTree && head && defaultRef ? mergeAddsNothing(ctx, real, dirs.commonDir, defaultRef, head, drivers) : false,
     localExcludes ? filterLocallyExcluded(ctx, real, ignored) : Promise.resolve([]),
   ]);
-  if (head && defaultRef && notInDefault.count > 0) {
-    unmerged = withNewPatches;
-    // A merge driver is repository-supplied code: without one we can ask merge-tree, with one we stay cautious.
-    if (unmerged.count > 0 && drivers.merges.length === 0 && (await mergeAddsNothing(ctx, real, dirs.commonDir, defaultRef, head, drivers))) {
-      unmerged = NONE;
-    }
-  }
+  const unmerged = squashMerged ? NONE : withNewPatches;
 
   // Dirty: staged, unstaged, conflicted, untracked; a .gitignore that ignores itself is untracked work too.
   const dirty = { staged: 0, unstaged: 0, untracked: 0, conflicted: 0, files: [] as string[] };

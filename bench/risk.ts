@@ -1,0 +1,197 @@
+import { execFile } from "node:child_process";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import type { RiskReport } from "../server/schemas/risk-report";
+import { hardenedGitEnv, type GitContext } from "../sidecar/git/run";
+import { createRepoFixture, makeTempDir, type RepoFixture } from "../tests/helpers/git-repos";
+import { startSidecar, type SidecarProcess } from "../tests/helpers/sidecar-process";
+
+/**
+ * `npm run bench -- risk [--files=100000] [--runs=15]`: the sidecar's risk check over HTTP against its
+ * floor, the same git commands (read from the audit log of that very check) run back to back by a
+ * plain loop. Target (docs/ARCHITECTURE.md): ratio <= 1.5; 20 worktrees in one request cheaper than 20 requests.
+ */
+
+type Options = { files: number; runs: number; keep: boolean };
+
+function parseOptions(args: string[]): Options {
+  const options: Options = { files: 100_000, runs: 15, keep: false };
+  for (const arg of args) {
+    const [key, value] = arg.replace(/^--/, "").split("=");
+    if (key === "files" && value) options.files = Number(value);
+    else if (key === "runs" && value) options.runs = Number(value);
+    else if (key === "keep") options.keep = true;
+  }
+  return options;
+}
+
+/** Inverse of sidecar/exec.ts shellEscape: bare words and '...' with '\'' for a quote. */
+export function shellUnescape(line: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const char = line[i];
+    if (char === "'") {
+      const end = line.indexOf("'", i + 1);
+      word += line.slice(i + 1, end);
+      inWord = true;
+      i = end;
+    } else if (char === "\\" && line[i + 1] === "'") {
+      word += "'";
+      inWord = true;
+      i += 1;
+    } else if (char === " ") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += char;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+async function auditSize(sidecar: SidecarProcess): Promise<number> {
+  return stat(sidecar.auditLogPath).then(
+    (s) => s.size,
+    () => 0,
+  );
+}
+
+/** One HTTP check; returns its time, the report and the git argv lists it ran. */
+async function checkOnce(sidecar: SidecarProcess, paths: string[]): Promise<{ ms: number; reports: RiskReport[]; argvs: string[][] }> {
+  const before = await auditSize(sidecar);
+  const { ms: took, value } = await timed(() => sidecar.request<{ reports: RiskReport[] }>("POST", "/v1/worktrees/risk", { paths }));
+  if (value.status !== 200) throw new Error(`risk check answered ${value.status}: ${JSON.stringify(value.body)}`);
+  const log = (await readFile(sidecar.auditLogPath)).subarray(before).toString("utf8");
+  const argvs = log
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => shellUnescape((JSON.parse(line) as { argv: string }).argv));
+  return { ms: took, reports: value.body.reports, argvs };
+}
+
+/**
+ * The floor: the same git commands, one after the other, with the same environment, through the
+ * plainest spawn node has (no execa), so the sidecar's own overhead is all in the ratio.
+ */
+async function floorOnce(argvs: string[][], gitEnv: Record<string, string>): Promise<number> {
+  // Next's types make NODE_ENV a required key of ProcessEnv; git must get exactly the sidecar's environment.
+  const env = gitEnv as unknown as NodeJS.ProcessEnv;
+  const start = performance.now();
+  for (const [file, ...args] of argvs) {
+    const cwd = args[1] ?? "/";
+    await new Promise<void>((resolve) => {
+      execFile(file ?? "git", args, { cwd, env, maxBuffer: 256 * 1024 * 1024 }, () => resolve());
+    });
+  }
+  return performance.now() - start;
+}
+
+async function measure(label: string, sidecar: SidecarProcess, dir: string, env: Record<string, string>, runs: number) {
+  // Warm the page cache and the sidecar's code paths.
+  const warm = await checkOnce(sidecar, [dir]);
+  await floorOnce(warm.argvs, env);
+  const sidecarTimes: number[] = [];
+  const floorTimes: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const check = await checkOnce(sidecar, [dir]);
+    sidecarTimes.push(check.ms);
+    floorTimes.push(await floorOnce(check.argvs, env));
+  }
+  const s = median(sidecarTimes);
+  const f = median(floorTimes);
+  console.log(
+    `${label.padEnd(28)} sidecar ${ms(s).padStart(10)}   floor ${ms(f).padStart(10)}   ratio ${(s / f).toFixed(2)}   (${warm.argvs.length} git calls, status ${warm.reports[0]?.status ?? "?"}, median of ${runs})`,
+  );
+  return { sidecar: s, floor: f, ratio: s / f };
+}
+
+async function generateBigRepo(repo: RepoFixture, files: number): Promise<void> {
+  const perDir = 100;
+  const started = performance.now();
+  for (let d = 0; d < Math.ceil(files / perDir); d += 1) {
+    const dir = path.join(repo.clone, "src", `m${String(Math.floor(d / 100)).padStart(3, "0")}`, `d${String(d).padStart(4, "0")}`);
+    await mkdir(dir, { recursive: true });
+    const count = Math.min(perDir, files - d * perDir);
+    await Promise.all(Array.from({ length: count }, (_, f) => writeFile(path.join(dir, `f${f}.txt`), `file ${d}/${f}\n`)));
+  }
+  await repo.git(repo.clone, ["add", "-A"]);
+  await repo.git(repo.clone, ["commit", "-q", "-m", `${files} generated files`]);
+  await repo.git(repo.clone, ["push", "-q", "origin", repo.defaultBranch]);
+  console.log(`generated and pushed ${files} files in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+export async function run(args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  const root = await makeTempDir("boochat-bench-root-");
+  const small = await createRepoFixture({ worktreeRoot: root });
+  const big = await createRepoFixture({ worktreeRoot: root });
+  const sidecar = await startSidecar({ worktreeRoot: root });
+  try {
+    console.log(`risk check benchmark: node ${process.version}, ${os.cpus().length} cpus, git ${(await execa("git", ["--version"])).stdout.replace("git version ", "")}`);
+    const ctx: GitContext = { exec: async () => Promise.reject(new Error("unused")), worktreeRoot: root, timeoutMs: 60_000, basePath: process.env.PATH ?? "", home: os.homedir() };
+    const env = hardenedGitEnv(ctx);
+
+    await small.commit(small.clone, Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`src/file${i}.ts`, `export const n${i} = ${i};\n`])), "small app");
+    await small.git(small.clone, ["push", "-q", "origin", "main"]);
+    const smallClean = await small.addWorktree("small-clean");
+    const smallDirty = await small.addWorktree("small-dirty");
+    await small.commit(smallDirty, { "feature.ts": "export {};\n" }, "feature");
+    await small.write(smallDirty, { "wip.ts": "// wip\n", "src/file1.ts": "changed\n" });
+
+    await generateBigRepo(big, options.files);
+    const bigStart = performance.now();
+    const bigClean = await big.addWorktree("big-clean");
+    console.log(`checked out a ${options.files}-file worktree in ${((performance.now() - bigStart) / 1000).toFixed(1)} s`);
+
+    const results = {
+      smallClean: await measure("small repo, clean", sidecar, smallClean, env, options.runs),
+      smallDirty: await measure("small repo, at risk", sidecar, smallDirty, env, options.runs),
+      bigClean: await measure(`${options.files} files, clean`, sidecar, bigClean, env, Math.max(5, Math.round(options.runs / 2))),
+    };
+
+    // 20 worktrees: one request against 20 requests in a row.
+    const many: string[] = [];
+    for (let i = 0; i < 20; i += 1) many.push(await small.addWorktree(`many-${i}`));
+    await checkOnce(sidecar, many);
+    const oneRequest: number[] = [];
+    const twentyRequests: number[] = [];
+    for (let i = 0; i < Math.max(3, Math.round(options.runs / 3)); i += 1) {
+      oneRequest.push((await checkOnce(sidecar, many)).ms);
+      let total = 0;
+      for (const dir of many) total += (await checkOnce(sidecar, [dir])).ms;
+      twentyRequests.push(total);
+    }
+    const one = median(oneRequest);
+    const twenty = median(twentyRequests);
+    console.log(`20 worktrees                 one request ${ms(one).padStart(10)}   20 requests ${ms(twenty).padStart(10)}   (${(twenty / one).toFixed(2)}x)`);
+
+    const worst = Math.max(results.smallClean.ratio, results.smallDirty.ratio, results.bigClean.ratio);
+    console.log(`target ratio <= 1.5: ${worst <= 1.5 ? "met" : "NOT met"} (worst ${worst.toFixed(2)}); 20 in one request cheaper: ${one < twenty ? "yes" : "NO"}`);
+  } finally {
+    await sidecar.stop();
+    if (!options.keep) {
+      await Promise.all([small.cleanup(), big.cleanup()]);
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+}
