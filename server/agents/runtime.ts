@@ -321,3 +321,9 @@ export function getAgentRuntime(): AgentRuntime {
   }
   return globalForAgents.boochatAgents;
 }
+
+/** The agent runtime of a tRPC context; a context built without one cannot run agents. */
+export function agentsOf(ctx: { agents?: AgentRuntime }): AgentRuntime {
+  if (!ctx.agents) throw new AppError("SERVICE_UNAVAILABLE", "Agents are not available in this server (no agent runtime in the context)");
+  return ctx.agents;
+}

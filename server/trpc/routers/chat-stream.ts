@@ -2,7 +2,7 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { idSchema } from "../../schemas/ids";
 import { publicProcedure } from "../init";
-import { agentsOf } from "./agent-runtime";
+import { agentsOf } from "../../agents/runtime";
 
 /**
  * The chat's messages and its live events; the lead spreads these into the chat router.

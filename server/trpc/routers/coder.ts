@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "../../schemas/ids";
 import { publicProcedure, router } from "../init";
-import { agentsOf } from "./agent-runtime";
+import { agentsOf } from "../../agents/runtime";
 
 const agentName = z.string().trim().min(1, "must not be empty").max(64, "is too long");
 

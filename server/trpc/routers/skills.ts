@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "../../schemas/ids";
 import { publicProcedure, router } from "../init";
-import { agentsOf } from "./agent-runtime";
+import { agentsOf } from "../../agents/runtime";
 
 export const skillsRouter = router({
   list: publicProcedure.input(z.object({ chatId: idSchema })).query(({ ctx, input }) => agentsOf(ctx).listSkills(input.chatId)),
