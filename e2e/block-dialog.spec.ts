@@ -100,8 +100,10 @@ test("Stash keeps the dialog open when commits still block, and says so", async 
   await dialog.getByRole("button", { name: "Stash" }).click();
   await expect(dialog.getByRole("status")).toHaveText("changes stashed as stash@{0}; still at risk: 2 unpushed commits");
   await expect(dialog).not.toContainText("loose.txt");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(sessionItem(page, "Stash then re-block")).toBeVisible();
   expect(await exists(wt)).toBe(true);
+  expect(await repo.git(wt, "stash", "list")).toContain("boochat: Stash then re-block");
 });
 
 test("Force deletes the session and lists the kept worktree under Orphaned worktrees", async ({ page, db }) => {

@@ -10,6 +10,8 @@ export const sessionCreateInput = z.object({
     .min(1, "must not be empty")
     .refine((value) => value.startsWith("/"), "must be an absolute path")
     .optional(),
+  /** The branch to check out in the worktree: an existing one, or a new one made from the default branch. */
+  branch: z.string().trim().min(1, "must not be empty").max(200).optional(),
 });
 export type SessionCreateInput = z.infer<typeof sessionCreateInput>;
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { execa } from "execa";
 
 /** Git as a user would run it, isolated from this machine's own git config. */
-export function gitEnv(home: string): NodeJS.ProcessEnv {
+export function gitEnv(home: string): Record<string, string | undefined> {
   return {
     HOME: home,
     GIT_CONFIG_NOSYSTEM: "1",

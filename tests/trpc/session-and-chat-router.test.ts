@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../server/db";
+import { closeChat } from "../../server/services/chat/close-chat";
 import { callerFor } from "../helpers/trpc-caller";
 import { createTestDb } from "../helpers/test-db";
 
@@ -108,9 +109,10 @@ describe("tabs", () => {
     await db.agentSession.create({ data: { chatId: second.id, agent: "opencode", externalId: "ses_b", configHash: "h2", sessionId: session.id } });
     const task = await db.task.create({ data: { chatId: second.id, sessionId: session.id, agent: "opencode", creator: "tab", prompt: "hi" } });
 
+    // The service asks the agent side to end the tab's contexts (the real opencode side is
+    // tested in tests/agents); here a recorder stands in for it.
     const forgotten: string[] = [];
-    const withAgents = callerFor(db, { agents: { forgetChat: async (id) => void forgotten.push(id) } });
-    await withAgents.chat.close({ id: second.id });
+    await closeChat({ db, agents: { forgetChat: async (id) => void forgotten.push(id) } }, second.id);
 
     expect(forgotten).toEqual([second.id]);
     expect(await db.agentSession.findMany({ where: { chatId: second.id } })).toHaveLength(0);

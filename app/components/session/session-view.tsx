@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "@/trpc/client";
 import { Button } from "../ui/button";
+import { CloseIcon, PencilIcon } from "../ui/icons";
 import { RenameDialog } from "../ui/rename-dialog";
 import { CommitPanel } from "../worktree/commit-panel";
 import { TabContent } from "./tab-content";
@@ -143,7 +144,7 @@ function TabHandle(props: {
         onClick={() => setRenaming(true)}
         className="rounded px-1 text-xs text-zinc-500 hover:bg-zinc-200 dark:hover:bg-zinc-800"
       >
-        ✎
+        <PencilIcon className="h-3 w-3" />
       </button>
       <button
         type="button"
@@ -153,7 +154,7 @@ function TabHandle(props: {
         onClick={() => close.mutate({ id: chat.id })}
         className="mr-1 rounded px-1 text-xs text-zinc-500 hover:bg-zinc-200 dark:hover:bg-zinc-800"
       >
-        ✕
+        <CloseIcon className="h-3 w-3" />
       </button>
       <RenameDialog
         open={renaming}

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "@/trpc/client";
 import { Button } from "../ui/button";
+import { PencilIcon, TrashIcon } from "../ui/icons";
 import { RenameDialog } from "../ui/rename-dialog";
 import { ThemeToggle } from "../ui/theme-toggle";
 import { useDeleteSessionFlow } from "../worktree/delete-session-flow";
@@ -96,7 +97,7 @@ function SessionItem(props: { session: SessionRow; selected: boolean; deleting: 
         </span>
       </Link>
       <Button variant="ghost" className="px-1.5 text-xs" aria-label="Rename session" title="Rename session" onClick={() => setRenaming(true)}>
-        ✎
+        <PencilIcon />
       </Button>
       <Button
         variant="ghost"
@@ -106,7 +107,7 @@ function SessionItem(props: { session: SessionRow; selected: boolean; deleting: 
         disabled={props.deleting}
         onClick={props.onDelete}
       >
-        🗑
+        <TrashIcon />
       </Button>
       <RenameDialog
         open={renaming}

@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { Button } from "./button";
+import { MoonIcon, SunIcon } from "./icons";
 
 type Theme = "light" | "dark";
 
@@ -22,7 +23,7 @@ export function ThemeToggle() {
   const label = theme === "dark" ? "Switch to light theme" : "Switch to dark theme";
   return (
     <Button variant="ghost" aria-label={label} title={label} onClick={toggle} className="px-2">
-      <span aria-hidden>{theme === "dark" ? "☀" : "☾"}</span>
+      {theme === "dark" ? <SunIcon className="h-4 w-4" /> : <MoonIcon className="h-4 w-4" />}
     </Button>
   );
 }

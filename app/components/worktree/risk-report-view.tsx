@@ -28,7 +28,7 @@ export function RiskReportView({ report }: { report: RiskReport }) {
   return (
     <section aria-label={`Worktree ${report.path}`} className="space-y-2 rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-700">
       <p>
-        <span className="font-medium">Branch:</span> <span className="font-mono">{report.branch ?? "(detached HEAD)"}</span>
+        <span className="font-medium">Branch:</span> <span className="font-mono">{report.branch ?? (report.head ? "(detached HEAD)" : "(unknown)")}</span>
         <br />
         <span className="font-medium">Worktree:</span> <span className="font-mono break-all">{report.path}</span>
       </p>

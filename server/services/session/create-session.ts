@@ -5,6 +5,19 @@ import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from
 
 export const FIRST_TAB_TITLE = "Tab 1";
 
+/** `boochat/<title-slug>-<id suffix>`: readable in `git branch`, unique per session. */
+export function defaultBranchName(title: string, sessionId: string): string {
+  const slug = title
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/g, "");
+  const suffix = sessionId.slice(-6);
+  return `boochat/${slug ? `${slug}-` : ""}${suffix}`;
+}
+
 /**
  * Creates a session with its first tab. With a repository, the sidecar first creates the
  * session's worktree and a `worktrees` row records it; if the sidecar refuses, nothing is kept.
@@ -17,7 +30,8 @@ export async function createSession(deps: { db: Db; sidecar: SidecarClient }, in
   if (!input.repoPath) return { ...session, worktree: null };
 
   try {
-    const worktree = await sidecar.createWorktree({ sessionId: session.id, repoPath: input.repoPath });
+    const branch = input.branch ?? defaultBranchName(input.title, session.id);
+    const worktree = await sidecar.createWorktree({ sessionId: session.id, repoPath: input.repoPath, branch });
     await db.worktree.create({
       data: {
         sessionId: session.id,

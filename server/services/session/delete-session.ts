@@ -33,7 +33,7 @@ async function deleteSessionUnlocked(deps: DeleteSessionDeps, input: SessionDele
     return { deleted: true, worktree: null };
   }
 
-  const check = await checkWorktrees(sidecar, [worktree.path], deps.riskTimeoutMs);
+  const check = await checkWorktrees(sidecar, [worktree], deps.riskTimeoutMs);
 
   if (input.force) {
     // Force never touches the disk, so it may escape a sidecar that cannot answer; when the
@@ -55,19 +55,23 @@ async function deleteSessionUnlocked(deps: DeleteSessionDeps, input: SessionDele
     });
   }
 
-  await removeWorktreeThroughSidecar(deps, worktree.id, worktree.path);
+  await removeWorktreeThroughSidecar(deps, worktree);
   await deleteSessionRow(db, input.id);
   return { deleted: true, worktree: { path: worktree.path, outcome: "removed" } };
 }
 
 /** Removes a clean worktree (the sidecar re-checks first) and records `removed_at`; a refusal is a CONFLICT. */
-export async function removeWorktreeThroughSidecar(deps: { db: Db; sidecar: SidecarClient }, worktreeId: string, path: string) {
+export async function removeWorktreeThroughSidecar(
+  deps: { db: Db; sidecar: SidecarClient },
+  worktree: { id: string; path: string; branch: string | null },
+) {
+  const { path } = worktree;
   let result;
   try {
     result = await deps.sidecar.remove({ path });
   } catch (error) {
     if (error instanceof SidecarUnavailableError || error instanceof SidecarRequestError) {
-      const reports = [unverifiedReport(path, `The worktree could not be removed: ${error.message}.`)];
+      const reports = [unverifiedReport(path, `The worktree could not be removed: ${error.message}.`, worktree.branch)];
       throw new AppError("CONFLICT", `Nothing was deleted: ${error.message}.`, { riskReports: reports });
     }
     throw error;
@@ -77,7 +81,7 @@ export async function removeWorktreeThroughSidecar(deps: { db: Db; sidecar: Side
       riskReports: result.reports,
     });
   }
-  await deps.db.worktree.update({ where: { id: worktreeId }, data: { removedAt: new Date() } });
+  await deps.db.worktree.update({ where: { id: worktree.id }, data: { removedAt: new Date() } });
 }
 
 async function deleteSessionRow(db: Db, id: string) {

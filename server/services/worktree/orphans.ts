@@ -26,7 +26,7 @@ async function findOrphan(db: Db, id: string) {
 /** The read-only view of an orphan: its row and a fresh risk report. */
 export async function inspectOrphan(deps: { db: Db; sidecar: SidecarClient; riskTimeoutMs: number }, id: string) {
   const worktree = await findOrphan(deps.db, id);
-  const { reports } = await checkWorktrees(deps.sidecar, [worktree.path], deps.riskTimeoutMs);
+  const { reports } = await checkWorktrees(deps.sidecar, [worktree], deps.riskTimeoutMs);
   return { worktree, report: reports[0] ?? null };
 }
 
@@ -48,11 +48,11 @@ export async function reattachOrphan(db: Db, input: { id: string; title?: string
 export async function removeOrphan(deps: { db: Db; sidecar: SidecarClient; riskTimeoutMs: number }, id: string) {
   return withKeyLock(`worktree:${id}`, async () => {
     const worktree = await findOrphan(deps.db, id);
-    const { reports } = await checkWorktrees(deps.sidecar, [worktree.path], deps.riskTimeoutMs);
+    const { reports } = await checkWorktrees(deps.sidecar, [worktree], deps.riskTimeoutMs);
     if (!allClean(reports)) {
       throw new AppError("CONFLICT", `Worktree not removed: it holds ${describeRisk(reports)}.`, { riskReports: reports });
     }
-    await removeWorktreeThroughSidecar(deps, worktree.id, worktree.path);
+    await removeWorktreeThroughSidecar(deps, worktree);
     return { removed: true as const, path: worktree.path };
   });
 }

@@ -5,12 +5,12 @@ import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from
 export type GateCheck = { reports: RiskReport[]; sidecarAnswered: boolean };
 
 /** A report for a worktree the sidecar could not check: blocks a delete (fail-closed), never says clean. */
-export function unverifiedReport(path: string, error: string): RiskReport {
+export function unverifiedReport(path: string, error: string, branch: string | null = null): RiskReport {
   return {
     path,
     status: "unverified",
     reasons: [],
-    branch: null,
+    branch,
     head: null,
     defaultBranch: null,
     dirty: { staged: 0, unstaged: 0, untracked: 0, conflicted: 0, files: [] },
@@ -22,16 +22,22 @@ export function unverifiedReport(path: string, error: string): RiskReport {
   };
 }
 
-/** Asks the sidecar about the worktrees within a bounded time; any failure becomes an unverified report. */
-export async function checkWorktrees(sidecar: SidecarClient, paths: string[], timeoutMs: number): Promise<GateCheck> {
+/** Asks the sidecar about the worktrees (their branch as BooChat recorded it, for the words of a failure) within a bounded time; any failure becomes an unverified report. */
+export async function checkWorktrees(
+  sidecar: SidecarClient,
+  worktrees: { path: string; branch: string | null }[],
+  timeoutMs: number,
+): Promise<GateCheck> {
   try {
-    return { reports: await sidecar.risk(paths, { timeoutMs }), sidecarAnswered: true };
+    return { reports: await sidecar.risk(worktrees.map((w) => w.path), { timeoutMs }), sidecarAnswered: true };
   } catch (error) {
     if (error instanceof SidecarUnavailableError) {
-      return { reports: paths.map((p) => unverifiedReport(p, `The risk check could not run: ${error.message}.`)), sidecarAnswered: false };
+      const reason = `The risk check could not run: ${error.message}.`;
+      return { reports: worktrees.map((w) => unverifiedReport(w.path, reason, w.branch)), sidecarAnswered: false };
     }
     if (error instanceof SidecarRequestError) {
-      return { reports: paths.map((p) => unverifiedReport(p, `The sidecar refused the risk check: ${error.message}.`)), sidecarAnswered: true };
+      const reason = `The sidecar refused the risk check: ${error.message}.`;
+      return { reports: worktrees.map((w) => unverifiedReport(w.path, reason, w.branch)), sidecarAnswered: true };
     }
     throw error;
   }

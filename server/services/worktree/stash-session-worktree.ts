@@ -27,6 +27,6 @@ export async function sessionWorktreeRisk(deps: { db: Db; sidecar: SidecarClient
   if (!session) throw notFound("Session", sessionId);
   const worktree = session.worktree;
   if (!worktree || worktree.removedAt !== null) return null;
-  const { reports } = await checkWorktrees(deps.sidecar, [worktree.path], deps.riskTimeoutMs);
+  const { reports } = await checkWorktrees(deps.sidecar, [worktree], deps.riskTimeoutMs);
   return reports[0] ?? null;
 }
