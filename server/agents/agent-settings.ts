@@ -134,7 +134,7 @@ export function formatModelRef(model: ModelRef): string {
 }
 
 /** Agent settings from the environment and the settings file (`BOOCHAT_SETTINGS_FILE`, default `<dataDir>/settings.json`). */
-export function readAgentSettings(options: { env?: NodeJS.ProcessEnv; dataDir: string; cwd?: string }): AgentSettings {
+export function readAgentSettings(options: { env?: Record<string, string | undefined>; dataDir: string; cwd?: string }): AgentSettings {
   const env = options.env ?? process.env;
   const settingsFile = env.BOOCHAT_SETTINGS_FILE?.trim() || path.join(options.dataDir, "settings.json");
   const file = readSettingsFile(settingsFile);
