@@ -33,7 +33,7 @@ export type SidecarClient = {
   createWorktree(input: { sessionId: string; repoPath: string; branch?: string; base?: string }): Promise<SidecarWorktree>;
   risk(paths: string[], options?: { timeoutMs?: number }): Promise<RiskReport[]>;
   stash(input: { path: string; message: string }): Promise<StashResult>;
-  remove(input: { path: string }): Promise<RemoveResult>;
+  remove(input: { path: string }, options?: { timeoutMs?: number }): Promise<RemoveResult>;
 };
 
 export type SidecarClientOptions = { url: string; token: string; timeoutMs?: number };
@@ -100,8 +100,8 @@ export function createSidecarClient(options: SidecarClientOptions): SidecarClien
       if (status !== 200) fail(status, json);
       return parse(stashSchema, json, "stash");
     },
-    async remove(input) {
-      const { status, json } = await post("/v1/worktrees/remove", input);
+    async remove(input, opts) {
+      const { status, json } = await post("/v1/worktrees/remove", input, opts?.timeoutMs);
       if (status === 409) return { removed: false, reports: parse(reportsSchema, json, "remove").reports };
       if (status !== 200) fail(status, json);
       return { removed: true };

@@ -3,7 +3,7 @@ import { AppError, notFound } from "../../errors";
 import type { SessionDeleteInput } from "../../schemas/session";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
 import { describeRisk } from "../worktree/describe-risk";
-import { allClean, checkWorktrees, consentCovers, unverifiedReport } from "../worktree/risk-gate";
+import { checkWorktrees, consentCovers, unverifiedReport } from "../worktree/risk-gate";
 import { withKeyLock } from "../worktree/key-lock";
 
 export type DeleteSessionDeps = { db: Db; sidecar: SidecarClient; riskTimeoutMs: number };
@@ -33,11 +33,10 @@ async function deleteSessionUnlocked(deps: DeleteSessionDeps, input: SessionDele
     return { deleted: true, worktree: null };
   }
 
-  const check = await checkWorktrees(sidecar, [worktree], deps.riskTimeoutMs);
-
   if (input.force) {
     // Force never touches the disk, so it may escape a sidecar that cannot answer; when the
     // sidecar does answer, the user must have seen the worktree as it is now.
+    const check = await checkWorktrees(sidecar, [worktree], deps.riskTimeoutMs);
     if (check.sidecarAnswered && !consentCovers(check.reports, input.consent)) {
       throw new AppError(
         "CONFLICT",
@@ -49,30 +48,28 @@ async function deleteSessionUnlocked(deps: DeleteSessionDeps, input: SessionDele
     return { deleted: true, worktree: { path: worktree.path, outcome: "kept-as-orphan" } };
   }
 
-  if (!allClean(check.reports)) {
-    throw new AppError("CONFLICT", `Session not deleted: its worktree holds ${describeRisk(check.reports)}.`, {
-      riskReports: check.reports,
-    });
-  }
-
+  // The sidecar's remove runs the full risk check itself and removes only when it says clean, in
+  // one request: no window between the check and the removal, and one round trip instead of two.
   await removeWorktreeThroughSidecar(deps, worktree);
   await deleteSessionRow(db, input.id);
   return { deleted: true, worktree: { path: worktree.path, outcome: "removed" } };
 }
 
-/** Removes a clean worktree (the sidecar re-checks first) and records `removed_at`; a refusal is a CONFLICT. */
+/**
+ * Removes a worktree through the sidecar, which re-checks it first; a refusal (work at risk, or
+ * no answer within the risk timeout) is a CONFLICT carrying the reports. Records `removed_at`.
+ */
 export async function removeWorktreeThroughSidecar(
-  deps: { db: Db; sidecar: SidecarClient },
+  deps: { db: Db; sidecar: SidecarClient; riskTimeoutMs: number },
   worktree: { id: string; path: string; branch: string | null },
 ) {
-  const { path } = worktree;
   let result;
   try {
-    result = await deps.sidecar.remove({ path });
+    result = await deps.sidecar.remove({ path: worktree.path }, { timeoutMs: deps.riskTimeoutMs });
   } catch (error) {
     if (error instanceof SidecarUnavailableError || error instanceof SidecarRequestError) {
-      const reports = [unverifiedReport(path, `The worktree could not be removed: ${error.message}.`, worktree.branch)];
-      throw new AppError("CONFLICT", `Nothing was deleted: ${error.message}.`, { riskReports: reports });
+      const reports = [unverifiedReport(worktree.path, `The risk check could not run: ${error.message}.`, worktree.branch)];
+      throw new AppError("CONFLICT", `Nothing was deleted: ${describeRisk(reports)}`, { riskReports: reports });
     }
     throw error;
   }

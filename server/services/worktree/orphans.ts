@@ -3,8 +3,7 @@ import { AppError, notFound } from "../../errors";
 import type { SidecarClient } from "../../sidecar-client";
 import { removeWorktreeThroughSidecar } from "../session/delete-session";
 import { FIRST_TAB_TITLE } from "../session/create-session";
-import { describeRisk } from "./describe-risk";
-import { allClean, checkWorktrees } from "./risk-gate";
+import { checkWorktrees } from "./risk-gate";
 import { withKeyLock } from "./key-lock";
 
 /** Worktrees whose session was force-deleted: still on disk, never forgotten. */
@@ -48,10 +47,6 @@ export async function reattachOrphan(db: Db, input: { id: string; title?: string
 export async function removeOrphan(deps: { db: Db; sidecar: SidecarClient; riskTimeoutMs: number }, id: string) {
   return withKeyLock(`worktree:${id}`, async () => {
     const worktree = await findOrphan(deps.db, id);
-    const { reports } = await checkWorktrees(deps.sidecar, [worktree], deps.riskTimeoutMs);
-    if (!allClean(reports)) {
-      throw new AppError("CONFLICT", `Worktree not removed: it holds ${describeRisk(reports)}.`, { riskReports: reports });
-    }
     await removeWorktreeThroughSidecar(deps, worktree);
     return { removed: true as const, path: worktree.path };
   });

@@ -43,8 +43,6 @@ export async function checkWorktrees(
   }
 }
 
-export const allClean = (reports: RiskReport[]) => reports.length > 0 && reports.every((r) => r.status === "clean");
-
 /** True when every report's fingerprint is among those the user consented to. */
 export function consentCovers(reports: RiskReport[], consent: string[] | undefined): boolean {
   if (!consent || consent.length === 0) return false;
