@@ -6,6 +6,8 @@ type Bench = (args: string[]) => Promise<void>;
 
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   risk: () => import("./risk"),
+  delete: () => import("./delete"),
+  message: () => import("./message"),
 };
 
 async function main(): Promise<void> {
