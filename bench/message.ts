@@ -1,0 +1,149 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { createAgentRuntime } from "../server/agents/runtime";
+import { createDb } from "../server/db";
+import { startScriptedModelServer } from "../tests/helpers/scripted-model-server";
+import { scriptedSettings } from "../tests/helpers/opencode-process";
+
+/**
+ * `npm run bench -- message [--runs=15]`: time from `sendMessage` to the first streamed token
+ * reaching a chat subscriber, against the same prompt sent straight to opencode through the SDK
+ * (promptAsync + its global event stream) on the same opencode serve and the same scripted model,
+ * interleaved in one run. Target: BooChat adds at most 50 ms at the median.
+ */
+
+type Options = { runs: number };
+
+function parseOptions(args: string[]): Options {
+  const options: Options = { runs: 15 };
+  for (const arg of args) {
+    const [key, value] = arg.replace(/^--/, "").split("=");
+    if (key === "runs" && value) options.runs = Math.max(3, Number(value));
+  }
+  return options;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+export async function run(args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  const repoRoot = path.resolve(import.meta.dirname, "..");
+  const base = await fs.mkdtemp(path.join(os.tmpdir(), "boochat-bench-message-"));
+  const dbFile = path.join(base, "bench.db");
+  await execa("prisma", ["migrate", "deploy"], { cwd: repoRoot, preferLocal: true, env: { DATABASE_URL: `file:${dbFile}` } });
+  const db = createDb(`file:${dbFile}`);
+  const model = await startScriptedModelServer();
+  const dataDir = path.join(base, "data");
+  const runtime = createAgentRuntime({ db, settings: scriptedSettings(model.url, dataDir), dataDir });
+
+  try {
+    console.log("starting opencode serve…");
+    await runtime.start();
+    const client = runtime.opencode.client;
+    const chat = await db.chat.create({ data: { title: "bench" } });
+    const direct = path.join(dataDir, "direct");
+    await fs.mkdir(direct, { recursive: true });
+    const directSession = await client.session.create({ directory: direct, title: "bench direct" });
+    if (!directSession.data) throw new Error("opencode could not create the direct session");
+    const directId = directSession.data.id;
+
+    // The SDK's own subscription for the direct path: first delta of the direct session.
+    let directWaiter: ((at: number) => void) | null = null;
+    let directIdle: (() => void) | null = null;
+    const stream = await client.global.event();
+    void (async () => {
+      for await (const event of stream.stream) {
+        const payload = (event as { payload?: { type?: string; properties?: { sessionID?: string } } }).payload;
+        if (payload?.properties?.sessionID !== directId) continue;
+        if (payload.type === "message.part.delta" && directWaiter) {
+          directWaiter(performance.now());
+          directWaiter = null;
+        }
+        if (payload.type === "session.idle") directIdle?.();
+      }
+    })();
+
+    const answer = (i: number) => ["first ", "token ", `run ${i} `, "done"];
+    async function viaBooChat(i: number): Promise<number> {
+      model.script(`BENCH-BOO-${i}`, [{ text: answer(i), chunkDelayMs: 5 }]);
+      const iterator = runtime.subscribe(chat.id)[Symbol.asyncIterator]();
+      const start = performance.now();
+      const { taskId } = await runtime.sendMessage({ chatId: chat.id, text: `BENCH-BOO-${i}` });
+      let first = 0;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) throw new Error("subscription ended");
+        if (next.value.event.type === "delta") {
+          first = performance.now();
+          break;
+        }
+      }
+      await iterator.return?.();
+      const task = await runtime.waitForTask(taskId);
+      if (task.status !== "succeeded") throw new Error(`BooChat run ${i} ended ${task.status}: ${task.error}`);
+      return first - start;
+    }
+
+    async function viaSdk(i: number): Promise<number> {
+      model.script(`BENCH-SDK-${i}`, [{ text: answer(i), chunkDelayMs: 5 }]);
+      const firstToken = new Promise<number>((resolve) => {
+        directWaiter = resolve;
+      });
+      const idle = new Promise<void>((resolve) => {
+        directIdle = resolve;
+      });
+      const start = performance.now();
+      const sent = await client.session.promptAsync({
+        sessionID: directId,
+        directory: direct,
+        parts: [{ type: "text", text: `BENCH-SDK-${i}` }],
+        model: { providerID: "mock", modelID: "mock-1" },
+        agent: "build",
+      });
+      if (sent.error) throw new Error("opencode refused the direct prompt");
+      const first = await firstToken;
+      await idle;
+      return first - start;
+    }
+
+    // Warm-up: the first run of each path pays for session creation and opencode's instance boot.
+    await viaBooChat(-1);
+    await viaSdk(-1);
+    const boo: number[] = [];
+    const sdk: number[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      if (i % 2 === 0) {
+        boo.push(await viaBooChat(i));
+        sdk.push(await viaSdk(i));
+      } else {
+        sdk.push(await viaSdk(i));
+        boo.push(await viaBooChat(i));
+      }
+    }
+    const added = median(boo) - median(sdk);
+    console.log(`message → first token at a subscriber, ${options.runs} runs each (same opencode, same scripted model):`);
+    console.log(`  opencode directly (SDK): median ${ms(median(sdk))}, p90 ${ms(percentile(sdk, 0.9))}`);
+    console.log(`  BooChat sendMessage:     median ${ms(median(boo))}, p90 ${ms(percentile(boo, 0.9))}`);
+    console.log(`  added by BooChat at the median: ${ms(added)} (target ≤ 50 ms): ${added <= 50 ? "OK" : "OVER TARGET"}`);
+  } finally {
+    await runtime.stop();
+    await model.close();
+    await db.$disconnect();
+    await fs.rm(base, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  run(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
