@@ -56,18 +56,17 @@ export async function run(args: string[]): Promise<void> {
     const directId = directSession.data.id;
 
     // The SDK's own subscription for the direct path: first delta of the direct session.
-    let directWaiter: ((at: number) => void) | null = null;
-    let directIdle: (() => void) | null = null;
+    const waiting: { token: ((at: number) => void) | null; idle: (() => void) | null } = { token: null, idle: null };
     const stream = await client.global.event();
     void (async () => {
       for await (const event of stream.stream) {
         const payload = (event as { payload?: { type?: string; properties?: { sessionID?: string } } }).payload;
         if (payload?.properties?.sessionID !== directId) continue;
-        if (payload.type === "message.part.delta" && directWaiter) {
-          directWaiter(performance.now());
-          directWaiter = null;
+        if (payload.type === "message.part.delta" && waiting.token) {
+          waiting.token(performance.now());
+          waiting.token = null;
         }
-        if (payload.type === "session.idle") directIdle?.();
+        if (payload.type === "session.idle") waiting.idle?.();
       }
     })();
 
@@ -95,10 +94,10 @@ export async function run(args: string[]): Promise<void> {
     async function viaSdk(i: number): Promise<number> {
       model.script(`BENCH-SDK-${i}`, [{ text: answer(i), chunkDelayMs: 5 }]);
       const firstToken = new Promise<number>((resolve) => {
-        directWaiter = resolve;
+        waiting.token = resolve;
       });
       const idle = new Promise<void>((resolve) => {
-        directIdle = resolve;
+        waiting.idle = resolve;
       });
       const start = performance.now();
       const sent = await client.session.promptAsync({
