@@ -60,19 +60,24 @@ async function findEntry(entries: readonly WorktreeEntry[], real: string): Promi
   return null;
 }
 
-/** Skip-worktree files that exist on disk: git cannot see edits to them (absent ones are sparse-checkout, nothing to lose). */
+/**
+ * Skip-worktree files that exist on disk: git cannot see edits to them (absent ones are a sparse
+ * checkout, nothing to lose). Stops after a few: the report names some, the verdict needs one.
+ */
 async function presentFiles(dir: string, files: readonly string[]): Promise<string[]> {
-  const present = await Promise.all(
-    files.map(async (file) => {
-      try {
-        await lstat(path.join(dir, file));
-        return file;
-      } catch {
-        return null;
-      }
-    }),
-  );
-  return present.filter((file): file is string => file !== null);
+  const present: string[] = [];
+  for (let at = 0; at < files.length && present.length <= 5; at += 256) {
+    const found = await Promise.all(
+      files.slice(at, at + 256).map((file) =>
+        lstat(path.join(dir, file)).then(
+          () => file,
+          () => null,
+        ),
+      ),
+    );
+    for (const file of found) if (file !== null) present.push(file);
+  }
+  return present;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -92,7 +97,7 @@ function describeFailure(error: unknown): string {
 
 function listSome(files: readonly string[]): string {
   const shown = files.slice(0, 5).join(", ");
-  return files.length > 5 ? `${shown} and ${files.length - 5} more` : shown;
+  return files.length > 5 ? `${shown} and more` : shown;
 }
 
 /**

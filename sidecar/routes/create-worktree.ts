@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { HttpError } from "../errors";
@@ -12,7 +12,6 @@ import { listWorktrees, type WorktreeEntry } from "../git/worktree-list";
 import { isInside } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath, gitName } from "./inputs";
-import { realpath } from "node:fs/promises";
 
 const createInput = z.object({
   sessionId: z
@@ -93,7 +92,7 @@ export const createWorktreeRoute: Route = {
       if (listed) throw new HttpError(409, "worktree-missing", `git lists ${worktreePath} as a worktree but the directory is gone (git worktree prune clears it)`);
       if (await exists(worktreePath)) throw new HttpError(409, "path-taken", `${worktreePath} already exists and is not a worktree of ${input.repoPath}`);
 
-      const branch = input.branch ?? `boochat/${slugify(input.sessionId, "session")}`;
+      const branch = input.branch ?? `boochat/${input.sessionId}`;
       if (!(await isValidBranchName(ctx.git, repoDir, branch))) throw new HttpError(400, "invalid-input", `branch: ${branch} is not a valid branch name`);
       const drivers = await readDriverNames(ctx.git, repoDir);
       try {

@@ -40,6 +40,12 @@ export function testGitEnv(home: string): Record<string, string> {
     LC_ALL: "C",
     TZ: "UTC",
     GIT_CONFIG_NOSYSTEM: "1",
+    // No automatic gc or maintenance: a detached background gc would race the cleanup of the temp folder.
+    GIT_CONFIG_COUNT: "2",
+    GIT_CONFIG_KEY_0: "gc.auto",
+    GIT_CONFIG_VALUE_0: "0",
+    GIT_CONFIG_KEY_1: "maintenance.auto",
+    GIT_CONFIG_VALUE_1: "false",
     GIT_AUTHOR_NAME: "Boo Tester",
     GIT_AUTHOR_EMAIL: "tester@boochat.test",
     GIT_COMMITTER_NAME: "Boo Tester",
@@ -122,7 +128,7 @@ export async function createRepoFixture(options: { defaultBranch?: string; setOr
       return dir;
     },
     async cleanup() {
-      await rm(base, { recursive: true, force: true });
+      await rm(base, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }
