@@ -45,6 +45,8 @@ type Run = {
    * of the answer, never a wrong text) until the complete part arrives.
    */
   frozen: Set<string>;
+  /** opencode has shown this run working (busy, or a message): an idle before that is a stale one. */
+  active: boolean;
   finishing: boolean;
   completionTimer: NodeJS.Timeout | null;
   done: Promise<TaskStatus>;
@@ -209,6 +211,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
       case "message.updated": {
         const info = props.info as { id: string; role: string; time?: { created?: number; completed?: number }; error?: unknown; finish?: string } | undefined;
         if (!info || info.role !== "assistant" || !belongsToRun(run, info.time?.created)) return;
+        run.active = true;
         const isNew = !run.messages.has(info.id);
         const message = messageFor(run, info.id, info.time?.created);
         message.completed = info.time?.completed !== undefined;
@@ -264,17 +267,18 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
       }
       case "session.status": {
         const status = props.status as { type?: string; attempt?: number; message?: string } | undefined;
+        if (status?.type === "busy" || status?.type === "retry") run.active = true;
         if (status?.type === "retry" && (status.attempt ?? 0) > options.modelRetries) {
           const tries = options.modelRetries + 1;
           run.error ??= `The model call failed ${tries} time${tries === 1 ? "" : "s"}: ${status.message ?? "no reason given"}`;
           void abortSession(run);
-        } else if (status?.type === "idle") {
+        } else if (status?.type === "idle" && run.active) {
           void finalize(run);
         }
         return;
       }
       case "session.idle":
-        void finalize(run);
+        if (run.active) void finalize(run);
         return;
       case "session.error":
         if (props.error) noteError(run, props.error);
@@ -593,6 +597,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
         aborted: false,
         held: null,
         frozen: new Set(),
+        active: false,
         finishing: false,
         completionTimer: null,
         done,

@@ -54,7 +54,10 @@ export type AgentRuntime = {
   /** Starts opencode and the event stream now instead of at the first message. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Internals, for tests and the benchmark. */
+};
+
+/** The runtime with its parts exposed, for tests and the benchmark. */
+export type AgentRuntimeWithInternals = AgentRuntime & {
   readonly opencode: OpencodeServer;
   readonly tracker: RunTracker;
   readonly events: ChatEvents;
@@ -72,7 +75,7 @@ export type AgentRuntimeOptions = {
 
 const MAX_PROMPT = 100_000;
 
-export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
+export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWithInternals {
   const { db, settings, dataDir } = options;
   const log = options.log ?? (() => {});
   const events = createChatEvents();
@@ -196,7 +199,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     return chat;
   }
 
-  const runtime: AgentRuntime = {
+  const runtime: AgentRuntimeWithInternals = {
     opencode,
     tracker,
     events,
@@ -309,7 +312,16 @@ const globalForAgents = globalThis as unknown as { boochatAgents?: AgentRuntime 
 export function getAgentRuntime(): AgentRuntime {
   if (!globalForAgents.boochatAgents) {
     const dataDir = path.resolve(process.env.BOOCHAT_DATA_DIR?.trim() || "./data");
-    const settings = readAgentSettings({ dataDir });
+    let settings: AgentSettings;
+    try {
+      settings = readAgentSettings({ dataDir });
+    } catch (error) {
+      // Broken settings must not take the rest of the app down: agents answer with the reason.
+      const reason = error instanceof AppError ? error : new AppError("PRECONDITION_FAILED", String(error));
+      console.error(`[agents] ${reason.message}`);
+      globalForAgents.boochatAgents = unavailableRuntime(reason);
+      return globalForAgents.boochatAgents;
+    }
     const runtime = createAgentRuntime({
       db: getDb(),
       settings,
@@ -326,4 +338,28 @@ export function getAgentRuntime(): AgentRuntime {
 export function agentsOf(ctx: { agents?: AgentRuntime }): AgentRuntime {
   if (!ctx.agents) throw new AppError("SERVICE_UNAVAILABLE", "Agents are not available in this server (no agent runtime in the context)");
   return ctx.agents;
+}
+
+/** A runtime that cannot run agents (the settings are broken): every call says why; closing a tab still works. */
+export function unavailableRuntime(reason: AppError): AgentRuntime {
+  const fail = async (): Promise<never> => {
+    throw reason;
+  };
+  return {
+    sendMessage: fail,
+    startTask: fail,
+    abort: fail,
+    getTask: fail,
+    waitForTask: fail,
+    listMessages: fail,
+    subscribe: () => ({
+      [Symbol.asyncIterator]: () => ({ next: fail }),
+    }),
+    listSkills: fail,
+    runSkill: fail,
+    forgetChat: async () => undefined,
+    listAgents: () => [],
+    start: fail,
+    stop: async () => undefined,
+  };
 }

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { AgentSettings, ExternalAgentSettings } from "../../server/agents/agent-settings";
-import { createAgentRuntime, type AgentRuntime } from "../../server/agents/runtime";
+import { createAgentRuntime, type AgentRuntimeWithInternals } from "../../server/agents/runtime";
 import type { Db } from "../../server/db";
 import { startScriptedModelServer, type ScriptedModelServer } from "./scripted-model-server";
 import { createTestDb } from "./test-db";
@@ -26,7 +26,7 @@ export function scriptedSettings(modelUrl: string, dataDir: string, overrides: P
 
 export type AgentHarness = {
   db: Db;
-  runtime: AgentRuntime;
+  runtime: AgentRuntimeWithInternals;
   model: ScriptedModelServer;
   dataDir: string;
   /** Makes a chat (tab), in a session when a worktree path is given (the session's worktrees row points there). */
@@ -54,7 +54,7 @@ export async function startAgentHarness(
     opencode: { restart: { initialDelayMs: 200, maxDelayMs: 2_000 } },
     log: (line) => {
       logs.push(line);
-      if (process.env.BOOCHAT_TEST_LOG) console.log(`[agents] ${line}`);
+      if (process.env.BOOCHAT_TEST_LOG) console.log(`[agents] ${new Date().toISOString().slice(14, 23)} ${line}`);
     },
   });
   if (options.startOpencode !== false) await runtime.start();

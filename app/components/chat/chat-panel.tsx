@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { DropdownMenu } from "radix-ui";
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type KeyboardEvent } from "react";
-import { applyChatEvent, type ChatView, type StoredMessage, type TaskView } from "@/server/agents/message-parts";
+import { applyChatEvent, type ChatView, type TaskView } from "@/server/agents/message-parts";
 import { useTRPC } from "@/trpc/client";
 import { Button } from "../ui/button";
 import { MessageList } from "./message-list";
@@ -38,7 +38,7 @@ export function ChatPanel({ chatId }: { chatId: string }) {
 
   // The stored messages are the truth; live events are folded on top until the next load.
   useEffect(() => {
-    if (messages.data) setView((current) => ({ ...current, messages: messages.data as StoredMessage[], needsReload: false }));
+    if (messages.data) setView((current) => ({ ...current, messages: messages.data, needsReload: false }));
   }, [messages.data]);
 
   const reload = useCallback(() => queryClient.invalidateQueries({ queryKey: messagesKey }), [queryClient, messagesKey]);
