@@ -1,3 +1,4 @@
+import { getAgentRuntime } from "./agents/runtime";
 import { getDb } from "./db";
 import { readServerSettings, type ServerSettings } from "./env";
 import { createSidecarClient, type SidecarClient } from "./sidecar-client";
@@ -17,5 +18,10 @@ function getSidecarClient(): SidecarClient {
 
 /** The context of a request to the running app: the app's db, sidecar client and agent runtime. */
 export function createAppContext() {
-  return createContextInner({ db: getDb(), sidecar: getSidecarClient(), riskTimeoutMs: settings().riskTimeoutMs });
+  return createContextInner({
+    db: getDb(),
+    sidecar: getSidecarClient(),
+    agents: getAgentRuntime(),
+    riskTimeoutMs: settings().riskTimeoutMs,
+  });
 }

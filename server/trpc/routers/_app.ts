@@ -1,12 +1,18 @@
 import { createCallerFactory, router } from "../init";
 import { chatRouter } from "./chat";
+import { coderRouter } from "./coder";
 import { sessionRouter } from "./session";
+import { skillsRouter } from "./skills";
+import { taskRouter } from "./task";
 import { worktreeRouter } from "./worktree";
 
 export const appRouter = router({
   session: sessionRouter,
   chat: chatRouter,
   worktree: worktreeRouter,
+  coder: coderRouter,
+  task: taskRouter,
+  skills: skillsRouter,
 });
 
 /** The API's type: import it (type only) to build a typed client in a script or the browser. */
