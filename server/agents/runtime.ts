@@ -322,10 +322,15 @@ export function getAgentRuntime(): AgentRuntime {
       globalForAgents.boochatAgents = unavailableRuntime(reason);
       return globalForAgents.boochatAgents;
     }
+    const port = Number(process.env.BOOCHAT_OPENCODE_PORT ?? "");
     const runtime = createAgentRuntime({
       db: getDb(),
       settings,
       dataDir,
+      opencode: {
+        ...(process.env.BOOCHAT_OPENCODE_BIN?.trim() ? { binary: process.env.BOOCHAT_OPENCODE_BIN.trim() } : {}),
+        ...(Number.isInteger(port) && port > 0 ? { port } : {}),
+      },
       log: (line) => console.log(`[agents] ${line}`),
     });
     globalForAgents.boochatAgents = runtime;

@@ -36,4 +36,4 @@ it("fails the running task when opencode is killed, restarts opencode, and the n
   expect([done.status, done.error]).toEqual(["succeeded", null]);
   const texts = (await h.runtime.listMessages(tab.chatId)).filter((m) => m.role === "assistant").map(messageText);
   expect(texts.at(-1)).toBe("back again");
-});
+}, 90_000);

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyChatEvent, messageText, type ChatView } from "../../server/agents/message-parts";
 import { closeChat } from "../../server/services/chat/close-chat";
 import { createSidecarClient } from "../../server/sidecar-client";
@@ -19,6 +19,9 @@ beforeAll(async () => {
   worktree = await repo.addWorktree("shared");
   [h, sidecar] = await Promise.all([startAgentHarness(), startSidecar({ worktreeRoot: repo.worktreeRoot })]);
 }, 90_000);
+
+// A real opencode on a busy 2-core machine can be slow: give each run room.
+vi.setConfig({ testTimeout: 60_000 });
 
 afterAll(async () => {
   await Promise.allSettled([h?.cleanup(), sidecar?.stop()]);
