@@ -15,6 +15,7 @@ let repo: RepoFixture;
 let sidecar: SidecarProcess;
 let markers: string;
 let worktree: string;
+let subWorktree: string;
 
 async function writeScript(file: string, marker: string): Promise<void> {
   await writeFile(file, `#!/bin/sh\ntouch '${path.join(markers, marker)}'\nexit 0\n`);
@@ -51,6 +52,17 @@ beforeAll(async () => {
   await git(clone, ["push", "-q", "origin", "main"]);
   await git(worktree, ["fetch", "-q", "origin"]);
 
+  // A worktree with a submodule whose own repository will get a filter driver and an fsmonitor.
+  const sub = path.join(base, "sublib.git");
+  const subSeed = path.join(base, "sublib-seed");
+  await git(base, ["init", "-q", "--bare", "-b", "main", sub]);
+  await git(base, ["init", "-q", "-b", "main", subSeed]);
+  await commit(subSeed, { ".gitattributes": "*.txt filter=subevil\n", "lib.txt": "lib\n" }, "lib");
+  await git(subSeed, ["push", "-q", sub, "main"]);
+  subWorktree = await addWorktree("hostile-sub");
+  await git(subWorktree, ["-c", "protocol.file.allow=always", "submodule", "add", "-q", sub, "lib"]);
+  await git(subWorktree, ["commit", "-q", "-m", "add lib submodule"]);
+
   // Now make it hostile: every hook git knows of, and config naming scripts.
   const scripts = path.join(base, "scripts");
   await mkdir(scripts);
@@ -72,11 +84,16 @@ beforeAll(async () => {
     ["include.path", path.join(base, "included.gitconfig")],
   ];
   for (const [key, value] of config) await git(clone, ["config", key ?? "", value ?? ""]);
+  const subRepo = path.join(subWorktree, "lib");
+  await git(subRepo, ["config", "filter.subevil.clean", `touch '${markers}/sub-filter-clean'; cat`]);
+  await git(subRepo, ["config", "core.fsmonitor", path.join(scripts, "fsmonitor")]);
 
   // Edits git can only judge by reading content (same size, new mtime): status would run the clean filter.
   await write(worktree, { "data.txt": "HELLO\n", "x.proc": "PROC\n", "y.inc": "INC\n", "new.txt": "untracked\n" });
   const past = new Date(Date.now() - 3_600_000);
   for (const file of ["data.txt", "x.proc", "y.inc"]) await utimes(path.join(worktree, file), past, past);
+  await write(subWorktree, { "lib/lib.txt": "LIB\n" });
+  await utimes(path.join(subWorktree, "lib", "lib.txt"), past, past);
   expect(await markersLeft()).toEqual([]);
 }, 60_000);
 
@@ -87,12 +104,15 @@ afterAll(async () => {
 
 describe("hostile repository config", () => {
   it("runs no repository-supplied code during a risk check", async () => {
-    const response = await sidecar.request<{ reports: RiskReport[] }>("POST", "/v1/worktrees/risk", { paths: [worktree] });
+    const response = await sidecar.request<{ reports: RiskReport[] }>("POST", "/v1/worktrees/risk", { paths: [worktree, subWorktree] });
     expect(response.status).toBe(200);
-    const report = response.body.reports[0];
+    const [report, subReport] = response.body.reports;
     expect(report?.status).toBe("at-risk");
     expect(report?.reasons).toEqual(["dirty", "unpushed", "unmerged"]);
     expect(report?.dirty.unstaged).toBe(3);
+    // The submodule's edit is seen (git ran inside it) without its own filter running.
+    expect(subReport?.status).toBe("at-risk");
+    expect(subReport?.dirty.files).toEqual(["lib"]);
     expect(await markersLeft()).toEqual([]);
   });
 
@@ -118,6 +138,10 @@ describe("hostile repository config", () => {
     // The required process filter makes plain git fail as well; what matters is what ran.
     await repo.git(worktree, ["status", "--porcelain"], { allowFailure: true });
     await repo.git(worktree, ["checkout", "--", "data.txt"], { allowFailure: true });
-    expect(await markersLeft()).toEqual(expect.arrayContaining(["fsmonitor", "filter-smudge"]));
+    // Past the superproject's failing process filter, plain git reaches the submodule and runs its filter.
+    await repo.git(subWorktree, ["-c", "filter.evilproc.process=", "-c", "filter.evilproc.required=false", "status", "--porcelain"], {
+      allowFailure: true,
+    });
+    expect(await markersLeft()).toEqual(expect.arrayContaining(["fsmonitor", "filter-smudge", "sub-filter-clean"]));
   });
 });

@@ -146,6 +146,29 @@ describe("POST /v1/worktrees/remove", () => {
   });
 });
 
+describe("a worktree with an initialised submodule", () => {
+  it("is clean by the check, yet git refuses to remove it: 409 unverified with git's reason, nothing deleted", async () => {
+    const sub = path.join(repo.base, "lib.git");
+    const seed = path.join(repo.base, "lib-seed");
+    await repo.git(repo.base, ["init", "-q", "--bare", "-b", "main", sub]);
+    await repo.git(repo.base, ["init", "-q", "-b", "main", seed]);
+    await repo.commit(seed, { "lib.txt": "lib\n" }, "lib");
+    await repo.git(seed, ["push", "-q", sub, "main"]);
+    const dir = await repo.addWorktree("with-submodule");
+    await repo.git(dir, ["-c", "protocol.file.allow=always", "submodule", "add", "-q", sub, "lib"]);
+    await repo.git(dir, ["commit", "-q", "-m", "add lib"]);
+    await repo.git(dir, ["push", "-q", "origin", "HEAD:main"]);
+    await repo.git(repo.clone, ["fetch", "-q", "origin"]);
+
+    const risk = await sidecar.request<{ reports: RiskReport[] }>("POST", "/v1/worktrees/risk", { paths: [dir] });
+    expect(risk.body.reports[0]?.status).toBe("clean");
+    const response = await sidecar.request<{ reports: RiskReport[] }>("POST", "/v1/worktrees/remove", { path: dir });
+    expect(response.status).toBe(409);
+    expect(response.body.reports[0]).toMatchObject({ status: "unverified", error: expect.stringMatching(/git refused to remove the worktree: .*submodules/) });
+    expect(await exists(path.join(dir, "lib", "lib.txt"))).toBe(true);
+  });
+});
+
 describe("concurrent writes to one repository", () => {
   it("serialises stash and remove so that git's locks never surface", async () => {
     const names = Array.from({ length: 8 }, (_, i) => `busy-${i}`);

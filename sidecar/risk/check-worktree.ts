@@ -2,7 +2,7 @@ import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { RiskReason, RiskReport } from "../../server/schemas/risk-report";
 import { listCommitsNotIn, listCommitsNotInDefault, listCommitsWithNewPatches, type CommitList } from "../git/commits";
-import { readDriverNames } from "../git/driver-names";
+import { readDriverNames, withSubmoduleDrivers } from "../git/driver-names";
 import { readHiddenIndexEntries, type HiddenIndexEntries } from "../git/hidden-index-entries";
 import { filterLocallyExcluded, hasLocalExcludes } from "../git/local-excludes";
 import { mergeAddsNothing } from "../git/merge-tree";
@@ -164,9 +164,11 @@ async function checkListedWorktree(
   // when none are missing from the default branch, none are unpushed either and git need not be asked.
   const mayBeUnpushed = head !== null && (defaultRef === null || notInDefault.count > 0);
 
+  const allDrivers = await withSubmoduleDrivers(ctx, real, drivers, [dirs.gitDir, dirs.commonDir]);
+
   // Round 2: status (needs the driver names) and what round 1 showed is worth asking.
   const [status, operation, unpushed, withNewPatches, orphaned, stashes, localExcludes, skipPresent] = await Promise.all([
-    readStatus(ctx, real, drivers),
+    readStatus(ctx, real, allDrivers),
     readOperationInProgress(dirs.gitDir),
     head && mayBeUnpushed ? listCommitsNotIn(ctx, real, head, ["--remotes"]) : NONE,
     head && defaultRef && notInDefault.count > 0 ? listCommitsWithNewPatches(ctx, real, defaultRef, head) : NONE,
@@ -182,8 +184,8 @@ async function checkListedWorktree(
   // A merge driver is repository-supplied code: without one merge-tree can tell, with one we stay cautious.
   const askMergeTree = head !== null && defaultRef !== null && withNewPatches.count > 0 && drivers.merges.length === 0;
   const [squashMerged, locallyExcluded] = await Promise.all([
-    askMergeTree && head && defaultRef ? mergeAddsNothing(ctx, real, dirs.commonDir, defaultRef, head, drivers) : false,
-    localExcludes ? filterLocallyExcluded(ctx, real, ignored) : Promise.resolve([]),
+    askMergeTree && head && defaultRef ? mergeAddsNothing(ctx, real, dirs.commonDir, defaultRef, head, allDrivers) : false,
+    localExcludes ? filterLocallyExcluded(ctx, real, ignored, allDrivers) : Promise.resolve([]),
   ]);
   const unmerged = squashMerged ? NONE : withNewPatches;
 

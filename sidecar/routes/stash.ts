@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { HttpError } from "../errors";
-import { readDriverNames } from "../git/driver-names";
+import { readDriverNames, withSubmoduleDrivers } from "../git/driver-names";
 import { committerFallback } from "../git/identity";
 import { GitError } from "../git/run";
 import { readStashRef, stashPush } from "../git/stash";
@@ -25,7 +25,7 @@ export const stashRoute: Route = {
     const dirs = await requireListedWorktree(ctx.git, target);
     return ctx.repoLocks.run(dirs.commonDir, async () => {
       const [drivers, identity, before] = await Promise.all([
-        readDriverNames(ctx.git, target.real),
+        readDriverNames(ctx.git, target.real).then((own) => withSubmoduleDrivers(ctx.git, target.real, own, [dirs.gitDir, dirs.commonDir])),
         committerFallback(ctx.git, target.real),
         readStashRef(ctx.git, target.real),
       ]);
