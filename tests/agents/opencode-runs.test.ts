@@ -127,6 +127,26 @@ describe("agent runs on the real opencode serve", () => {
     expect(await opencodeKnows(after?.externalId ?? "")).toBe(true);
   });
 
+  it("gives a session-less creator's tasks one chat per creator reference, so a follow-up continues the same context", async () => {
+    h.model.script("MCP-FIRST", [{ text: "mcp one" }]);
+    h.model.script("MCP-SECOND", [{ text: "mcp two" }]);
+    const first = await h.runtime.startTask({ creator: "mcp", creatorRef: "conversation-7", prompt: "MCP-FIRST" });
+    expect(first.chatId).toBeNull();
+    const firstTask = await h.runtime.waitForTask(first.taskId);
+    expect(firstTask.status).toBe("succeeded");
+    const second = await h.runtime.startTask({ creator: "mcp", creatorRef: "conversation-7", prompt: "MCP-SECOND" });
+    const secondTask = await h.runtime.waitForTask(second.taskId);
+    expect(secondTask.status).toBe("succeeded");
+    expect(firstTask.chatId).toBeTruthy();
+    expect(secondTask.chatId).toBe(firstTask.chatId);
+    const chat = await h.db.chat.findUnique({ where: { id: firstTask.chatId ?? "" } });
+    expect(chat).toMatchObject({ sessionId: null, title: "mcp:conversation-7" });
+    expect(await h.db.agentSession.count({ where: { chatId: firstTask.chatId ?? "" } })).toBe(1);
+    const other = await h.runtime.startTask({ creator: "mcp", creatorRef: "conversation-8", prompt: "MCP-FIRST again" });
+    const otherTask = await h.runtime.waitForTask(other.taskId);
+    expect(otherTask.chatId).not.toBe(firstTask.chatId);
+  });
+
   it("closing a tab removes its agent_sessions row and deletes its opencode session", async () => {
     const tab = await h.createChat();
     h.model.script("CLOSE-ME", [{ text: "soon gone" }]);
