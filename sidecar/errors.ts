@@ -11,5 +11,3 @@ export class HttpError extends Error {
     this.body = body;
   }
 }
-
-export const badRequest = (code: string, message: string) => new HttpError(400, code, message);

@@ -14,5 +14,4 @@ export const gitName = z
   .min(1, "must not be empty")
   .max(200, "is too long")
   .refine((value) => !value.startsWith("-"), "must not start with '-'")
-  // eslint-disable-next-line no-control-regex
   .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), "must not contain control characters");
