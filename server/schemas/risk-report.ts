@@ -53,3 +53,20 @@ export const riskReportSchema = z.object({
 });
 
 export type RiskReport = z.infer<typeof riskReportSchema>;
+
+/** A report with nothing found yet: the starting point of an `unverified` report (fingerprint to be set). */
+export function emptyRiskReport(path: string): RiskReport {
+  return {
+    path,
+    status: "unverified",
+    reasons: [],
+    branch: null,
+    head: null,
+    defaultBranch: null,
+    dirty: { staged: 0, unstaged: 0, untracked: 0, conflicted: 0, files: [] },
+    unpushed: { count: 0, upstream: null, commits: [] },
+    unmerged: { count: 0, commits: [] },
+    stashes: 0,
+    fingerprint: "",
+  };
+}

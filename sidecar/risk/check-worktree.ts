@@ -1,6 +1,6 @@
 import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import type { RiskReason, RiskReport } from "../../server/schemas/risk-report";
+import { emptyRiskReport, type RiskReason, type RiskReport } from "../../server/schemas/risk-report";
 import { listCommitsNotIn, listCommitsNotInDefault, listCommitsWithNewPatches, type CommitList } from "../git/commits";
 import { readDriverNames, withSubmoduleDrivers } from "../git/driver-names";
 import { readHiddenIndexEntries, type HiddenIndexEntries } from "../git/hidden-index-entries";
@@ -21,24 +21,8 @@ const MAX_LISTED_FILES = 200;
 
 const NONE: CommitList = { count: 0, commits: [] };
 
-function emptyReport(input: string): RiskReport {
-  return {
-    path: input,
-    status: "unverified",
-    reasons: [],
-    branch: null,
-    head: null,
-    defaultBranch: null,
-    dirty: { staged: 0, unstaged: 0, untracked: 0, conflicted: 0, files: [] },
-    unpushed: { count: 0, upstream: null, commits: [] },
-    unmerged: { count: 0, commits: [] },
-    stashes: 0,
-    fingerprint: "",
-  };
-}
-
 function unverified(input: string, error: string): RiskReport {
-  const report = emptyReport(input);
+  const report = emptyRiskReport(input);
   report.error = error;
   report.fingerprint = fingerprintOf({ head: null, statusRecords: [], reasons: [], verdict: `unverified:${error}` });
   return report;

@@ -1,4 +1,4 @@
-import type { RiskReport } from "../../schemas/risk-report";
+import { emptyRiskReport, type RiskReport } from "../../schemas/risk-report";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
 
 /** The verdict the delete gate acts on: the sidecar's reports, and whether it answered at all. */
@@ -6,20 +6,7 @@ export type GateCheck = { reports: RiskReport[]; sidecarAnswered: boolean };
 
 /** A report for a worktree the sidecar could not check: blocks a delete (fail-closed), never says clean. */
 export function unverifiedReport(path: string, error: string, branch: string | null = null): RiskReport {
-  return {
-    path,
-    status: "unverified",
-    reasons: [],
-    branch,
-    head: null,
-    defaultBranch: null,
-    dirty: { staged: 0, unstaged: 0, untracked: 0, conflicted: 0, files: [] },
-    unpushed: { count: 0, upstream: null, commits: [] },
-    unmerged: { count: 0, commits: [] },
-    stashes: 0,
-    fingerprint: "unverified",
-    error,
-  };
+  return { ...emptyRiskReport(path), branch, fingerprint: "unverified", error };
 }
 
 /** Asks the sidecar about the worktrees (their branch as BooChat recorded it, for the words of a failure) within a bounded time; any failure becomes an unverified report. */
