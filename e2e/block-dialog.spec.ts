@@ -73,6 +73,13 @@ test("Commit routes to the session's commit flow without committing", async ({ p
   await expect(panel).toContainText("feature.ts");
   expect(await repo.git(wt, "rev-parse", "HEAD")).toBe(headBefore);
   expect(await repo.git(wt, "status", "--porcelain")).toContain("?? feature.ts");
+
+  // Only when the user writes a message and asks does the commit happen.
+  await panel.getByLabel("Commit message").fill("add the feature");
+  await panel.getByRole("button", { name: "Commit 1 change" }).click();
+  await expect(panel.getByRole("status")).toContainText("Committed");
+  expect(await repo.git(wt, "log", "-1", "--format=%s")).toBe("add the feature");
+  await expect(panel).toContainText("1 unpushed commit");
 });
 
 test("Stash lets the delete go on when nothing else blocks", async ({ page, db }) => {

@@ -4,10 +4,12 @@ import { riskReportSchema, type RiskReport } from "./schemas/risk-report";
 const worktreeSchema = z.object({ path: z.string(), branch: z.string(), head: z.string().nullable() });
 const reportsSchema = z.object({ reports: z.array(riskReportSchema) });
 const stashSchema = z.object({ stashed: z.boolean(), ref: z.string().nullable(), report: riskReportSchema });
+const commitSchema = z.object({ committed: z.boolean(), commit: z.string().nullable(), report: riskReportSchema });
 const errorSchema = z.object({ error: z.object({ code: z.string().optional(), message: z.string() }) });
 
 export type SidecarWorktree = z.infer<typeof worktreeSchema>;
 export type StashResult = z.infer<typeof stashSchema>;
+export type CommitResult = z.infer<typeof commitSchema>;
 export type RemoveResult = { removed: true } | { removed: false; reports: RiskReport[] };
 
 /** The sidecar could not be asked (down, timed out) or answered something we cannot use. */
@@ -33,6 +35,7 @@ export type SidecarClient = {
   createWorktree(input: { sessionId: string; repoPath: string; branch?: string; base?: string }): Promise<SidecarWorktree>;
   risk(paths: string[], options?: { timeoutMs?: number }): Promise<RiskReport[]>;
   stash(input: { path: string; message: string }): Promise<StashResult>;
+  commit(input: { path: string; message: string }): Promise<CommitResult>;
   remove(input: { path: string }, options?: { timeoutMs?: number }): Promise<RemoveResult>;
 };
 
@@ -99,6 +102,11 @@ export function createSidecarClient(options: SidecarClientOptions): SidecarClien
       const { status, json } = await post("/v1/worktrees/stash", input);
       if (status !== 200) fail(status, json);
       return parse(stashSchema, json, "stash");
+    },
+    async commit(input) {
+      const { status, json } = await post("/v1/worktrees/commit", input);
+      if (status !== 200) fail(status, json);
+      return parse(commitSchema, json, "commit");
     },
     async remove(input, opts) {
       const { status, json } = await post("/v1/worktrees/remove", input, opts?.timeoutMs);

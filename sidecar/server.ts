@@ -4,6 +4,7 @@ import { HttpError } from "./errors";
 import type { GitContext } from "./git/run";
 import { KeyedMutex } from "./risk/concurrency";
 import type { Route, RouteContext } from "./routes/context";
+import { commitRoute } from "./routes/commit";
 import { createWorktreeRoute } from "./routes/create-worktree";
 import { healthzRoute } from "./routes/healthz";
 import { removeRoute } from "./routes/remove";
@@ -12,7 +13,7 @@ import { stashRoute } from "./routes/stash";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export const ROUTES: readonly Route[] = [healthzRoute, createWorktreeRoute, riskRoute, stashRoute, removeRoute];
+export const ROUTES: readonly Route[] = [healthzRoute, createWorktreeRoute, riskRoute, stashRoute, commitRoute, removeRoute];
 
 export type SidecarServerOptions = {
   token: string;
@@ -65,7 +66,7 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The sidecar's HTTP API (docs/SIDECAR.md): node:http is enough for five JSON routes. */
+/** The sidecar's HTTP API (docs/SIDECAR.md): node:http is enough for six JSON routes. */
 export function createSidecarServer(options: SidecarServerOptions): http.Server {
   const ctx: RouteContext = { git: options.git, worktreeRoot: options.worktreeRoot, version: options.version, repoLocks: new KeyedMutex() };
   const logError = options.logError ?? ((error: unknown) => console.error("sidecar: unexpected error:", error));

@@ -17,10 +17,14 @@ export type ChatDirectory = {
  * folder `<dataDir>/scratch/<chatId>`, so an agent never runs in BooChat's own directory.
  */
 export async function resolveChatDirectory(db: Db, chatId: string, dataDir: string): Promise<ChatDirectory> {
-  const chat = await db.chat.findUnique({ where: { id: chatId }, select: { id: true, sessionId: true } });
+  const chat = await db.chat.findUnique({
+    where: { id: chatId },
+    select: { id: true, sessionId: true, session: { select: { worktree: { select: { id: true, path: true, removedAt: true } } } } },
+  });
   if (!chat) throw notFound("Tab", chatId);
   if (chat.sessionId) {
-    const worktree = await db.worktree.findFirst({ where: { sessionId: chat.sessionId, removedAt: null } });
+    const found = chat.session?.worktree;
+    const worktree = found && found.removedAt === null ? found : null;
     if (worktree) {
       const stat = await fs.stat(worktree.path).catch(() => null);
       if (!stat?.isDirectory()) {

@@ -96,7 +96,7 @@ export async function runExternalAgentTask(
     return "failed";
   }
   if (isTerminal(task.status)) return task.status as TaskStatus;
-  if (!(await markRunning(db, events, task.id))) return "cancelled";
+  if (!(await markRunning(db, events, task))) return "cancelled";
   const chatId = task.chatId;
 
   const messageId = `ext_${task.id}`;

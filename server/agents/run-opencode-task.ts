@@ -1,3 +1,4 @@
+import type { Task } from "@prisma/client";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { formatModelRef, type AgentSettings, type ModelRef } from "./agent-settings";
@@ -22,6 +23,8 @@ export type OpencodeTaskDeps = {
 
 export type OpencodeTaskInput = {
   id: string;
+  /** The task row when the caller has it (saves a read on the way to the first token). */
+  task?: Task;
   /** The creator's own reference (an MCP conversation id, …) for tasks that come without a chat. */
   creatorRef?: string | null;
   /** Another configured model for this run. */
@@ -42,20 +45,18 @@ function message(error: unknown): string {
  */
 export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: OpencodeTaskInput): Promise<TaskStatus> {
   const { db, events, opencode, tracker, settings } = deps;
-  const task = await db.task.findUnique({ where: { id: input.id } });
+  let task = input.task ?? (await db.task.findUnique({ where: { id: input.id } }));
   if (!task) throw new AppError("NOT_FOUND", `Task ${input.id} does not exist`);
   if (isTerminal(task.status)) return task.status as TaskStatus;
 
   let chatId = task.chatId;
   if (!chatId) {
     chatId = await resolveCreatorChat(db, { creator: task.creator, creatorRef: input.creatorRef, agent: task.agent, taskId: task.id });
-    await db.task.update({ where: { id: task.id }, data: { chatId } });
+    task = await db.task.update({ where: { id: task.id }, data: { chatId } });
   }
 
-  if (!(await markRunning(db, events, task.id))) {
-    const now = await db.task.findUnique({ where: { id: task.id }, select: { status: true } });
-    return (now?.status ?? "cancelled") as TaskStatus;
-  }
+  // queued → running goes to the database while the session is made ready.
+  const running = markRunning(db, events, task);
 
   try {
     const model = input.model ?? settings.model;
@@ -85,6 +86,10 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
       }),
     );
 
+    if (!(await running)) {
+      const now = await db.task.findUnique({ where: { id: task.id }, select: { status: true } });
+      return (now?.status ?? "cancelled") as TaskStatus;
+    }
     // Tracked before the prompt goes out, so not one event of the run is missed.
     const handle = tracker.track({ taskId: task.id, chatId, externalId: session.externalId, directory: directory.path });
     if (handle.cancelledBeforeStart) return handle.done;
@@ -104,6 +109,7 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
     }
     return await handle.done;
   } catch (error) {
+    await running.catch(() => false);
     const text = message(error);
     if (tracker.isTracked(task.id)) await tracker.fail(task.id, text);
     else await failTask(db, events, task.id, text);

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Task } from "@prisma/client";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { buildOpencodeConfig, formatModelRef, parseModelRef, readAgentSettings, type AgentSettings, type ModelRef } from "./agent-settings";
@@ -120,7 +121,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     ];
   }
 
-  function launch(taskId: string, agent: string, extra: { creatorRef?: string | null; model?: ModelRef | null }) {
+  function launch(task: Task, agent: string, extra: { creatorRef?: string | null; model?: ModelRef | null }) {
+    const taskId = task.id;
     let run: Promise<TaskStatus>;
     const external = settings.externalAgents.find((a) => a.name === agent);
     if (external) {
@@ -130,7 +132,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
         externalAborts.delete(taskId),
       );
     } else {
-      run = runOpenCodeServerTask({ db, events, opencode, tracker, settings, dataDir, withLock }, { id: taskId, ...extra });
+      run = runOpenCodeServerTask({ db, events, opencode, tracker, settings, dataDir, withLock }, { id: taskId, task, ...extra });
     }
     // A run never throws at its caller: whatever goes wrong ends the task as failed, in words.
     const guarded = run.catch(async (error: unknown) => {
@@ -150,9 +152,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     if (prompt.length > MAX_PROMPT) throw new AppError("BAD_REQUEST", `The message is longer than ${MAX_PROMPT} characters`);
     const model = resolveModel(input.model);
 
-    let chat: { id: string; sessionId: string | null; agent: string } | null = null;
+    let chat: { id: string; sessionId: string | null; agent: string; tasks: Array<{ id: string }> } | null = null;
     if (input.chatId) {
-      chat = await db.chat.findUnique({ where: { id: input.chatId }, select: { id: true, sessionId: true, agent: true } });
+      chat = await db.chat.findUnique({
+        where: { id: input.chatId },
+        select: { id: true, sessionId: true, agent: true, tasks: { where: { status: { in: ["queued", "running"] } }, select: { id: true }, take: 1 } },
+      });
       if (!chat) throw notFound("Tab", input.chatId);
     } else if (input.creator === "tab" || input.creator === "skill") {
       throw new AppError("BAD_REQUEST", `A ${input.creator} task needs a chat id`);
@@ -162,9 +167,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
       throw new AppError("BAD_REQUEST", `Unknown agent "${agent}": configured are ${agentNames().join(", ")}`);
     }
     if (!chat && agent !== "opencode") throw new AppError("BAD_REQUEST", `The external agent ${agent} needs a chat to run in`);
-    if (chat) {
-      const busy = await db.task.findFirst({ where: { chatId: chat.id, status: { in: ["queued", "running"] } }, select: { id: true } });
-      if (busy) throw new AppError("CONFLICT", "This tab is still running a task: wait for it to finish or press Stop");
+    if (chat && chat.tasks.length > 0) {
+      throw new AppError("CONFLICT", "This tab is still running a task: wait for it to finish or press Stop");
     }
 
     const task = await db.task.create({
@@ -179,11 +183,14 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
         parts: [{ id: `usr_${task.id}`, type: "text", text: input.display ?? prompt }],
         createdAt: task.createdAt.toISOString(),
       };
-      await saveMessage(db, { ...message, createdAt: task.createdAt });
+      // Subscribers see the prompt before anything the run brings; the run starts before the write.
       events.publish(chat.id, { type: "message", message });
       events.publish(chat.id, { type: "task", task: toTaskView(task) });
+      launch(task, agent, { creatorRef: input.creatorRef, model });
+      await saveMessage(db, { ...message, createdAt: task.createdAt });
+    } else {
+      launch(task, agent, { creatorRef: input.creatorRef, model });
     }
-    launch(task.id, agent, { creatorRef: input.creatorRef, model });
     return { taskId: task.id, chatId: chat?.id ?? null };
   }
 

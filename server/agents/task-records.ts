@@ -43,9 +43,11 @@ async function publishTask(db: Db, events: ChatEvents, taskId: string) {
 }
 
 /** queued → running; false when the task had already left `queued` (cancelled before it started). */
-export async function markRunning(db: Db, events: ChatEvents, taskId: string): Promise<boolean> {
-  const { count } = await db.task.updateMany({ where: { id: taskId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
-  if (count > 0) await publishTask(db, events, taskId);
+export async function markRunning(db: Db, events: ChatEvents, task: Task): Promise<boolean> {
+  const startedAt = new Date();
+  const { count } = await db.task.updateMany({ where: { id: task.id, status: "queued" }, data: { status: "running", startedAt } });
+  // Published from what we know: one read less on the way to the first token.
+  if (count > 0 && task.chatId) events.publish(task.chatId, { type: "task", task: toTaskView({ ...task, status: "running", startedAt }) });
   return count > 0;
 }
 

@@ -196,6 +196,32 @@ describe("the delete gate", () => {
     expect(await repo.git(repo.repo, "stash", "list")).toContain("boochat: stash me");
   });
 
+  it("commits from the commit flow: the changes become a commit, which still blocks until pushed", async () => {
+    const wt = await sessionWithWorktree("commit flow");
+    await fs.writeFile(path.join(wt.path, "done.txt"), "done\n");
+    await conflict(caller.session.delete({ id: wt.id }));
+    const result = await caller.worktree.commit({ sessionId: wt.id, message: "finish the work" });
+    expect(result.committed).toBe(true);
+    expect(await repo.git(wt.path, "log", "-1", "--format=%s")).toBe("finish the work");
+    expect(result.report.reasons).not.toContain("dirty");
+    expect(result.report.unpushed.commits.map((c) => c.subject)).toEqual(["finish the work"]);
+    const again = await conflict(caller.session.delete({ id: wt.id }));
+    expect(again.message).toContain("1 unpushed commit");
+
+    await repo.git(wt.path, "push", "-q", "origin", `HEAD:refs/heads/main`);
+    await repo.git(repo.repo, "fetch", "-q", "origin");
+    expect(await caller.session.delete({ id: wt.id })).toMatchObject({ deleted: true, worktree: { outcome: "removed" } });
+  });
+
+  it("says so when there is nothing to commit, and refuses an empty message naming the field", async () => {
+    const wt = await sessionWithWorktree("nothing to commit");
+    expect((await caller.worktree.commit({ sessionId: wt.id, message: "empty" })).committed).toBe(false);
+    const error = await caller.worktree.commit({ sessionId: wt.id, message: "  " }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe("BAD_REQUEST");
+    expect((error as TRPCError).message).toContain("message");
+  });
+
   it("lets one of two concurrent deletes win; the other gets NOT_FOUND", async () => {
     const wt = await sessionWithWorktree("race");
     const results = await Promise.allSettled([caller.session.delete({ id: wt.id }), caller.session.delete({ id: wt.id })]);

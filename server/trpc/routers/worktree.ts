@@ -1,6 +1,6 @@
-import { sessionWorktreeInput, worktreeIdInput, worktreeReattachInput } from "../../schemas/worktree";
+import { sessionCommitInput, sessionWorktreeInput, worktreeIdInput, worktreeReattachInput } from "../../schemas/worktree";
 import { inspectOrphan, listOrphans, reattachOrphan, removeOrphan } from "../../services/worktree/orphans";
-import { sessionWorktreeRisk, stashSessionWorktree } from "../../services/worktree/stash-session-worktree";
+import { commitSessionWorktree, sessionWorktreeRisk, stashSessionWorktree } from "../../services/worktree/session-worktree-actions";
 import { publicProcedure, router } from "../init";
 
 export const worktreeRouter = router({
@@ -9,5 +9,6 @@ export const worktreeRouter = router({
   reattach: publicProcedure.input(worktreeReattachInput).mutation(({ ctx, input }) => reattachOrphan(ctx.db, input)),
   remove: publicProcedure.input(worktreeIdInput).mutation(({ ctx, input }) => removeOrphan(ctx, input.id)),
   stash: publicProcedure.input(sessionWorktreeInput).mutation(({ ctx, input }) => stashSessionWorktree(ctx, input.sessionId)),
+  commit: publicProcedure.input(sessionCommitInput).mutation(({ ctx, input }) => commitSessionWorktree(ctx, input)),
   risk: publicProcedure.input(sessionWorktreeInput).query(({ ctx, input }) => sessionWorktreeRisk(ctx, input.sessionId)),
 });

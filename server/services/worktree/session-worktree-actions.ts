@@ -1,0 +1,50 @@
+import type { Db } from "../../db";
+import { AppError, notFound } from "../../errors";
+import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
+import { checkWorktrees } from "./risk-gate";
+
+async function liveWorktree(db: Db, sessionId: string) {
+  const session = await db.session.findUnique({ where: { id: sessionId }, include: { worktree: true } });
+  if (!session) throw notFound("Session", sessionId);
+  const worktree = session.worktree && session.worktree.removedAt === null ? session.worktree : null;
+  return { session, worktree };
+}
+
+function sidecarFailure(what: string, error: unknown): never {
+  if (error instanceof SidecarUnavailableError) throw new AppError("SERVICE_UNAVAILABLE", `${what}: ${error.message}`);
+  if (error instanceof SidecarRequestError) throw new AppError("BAD_REQUEST", `${what}: ${error.message}`);
+  throw error;
+}
+
+/**
+ * Stashes the uncommitted work of a session's worktree (`git stash push -u`) so a delete can go on,
+ * and returns the fresh report: commits may still block.
+ */
+export async function stashSessionWorktree(deps: { db: Db; sidecar: SidecarClient }, sessionId: string) {
+  const { session, worktree } = await liveWorktree(deps.db, sessionId);
+  if (!worktree) throw new AppError("BAD_REQUEST", `Session "${session.title}" has no worktree to stash`);
+  try {
+    return await deps.sidecar.stash({ path: worktree.path, message: `boochat: ${session.title}` });
+  } catch (error) {
+    sidecarFailure("Nothing was stashed", error);
+  }
+}
+
+/** The commit flow: commits every change in the session's worktree with the user's message (never pushes). */
+export async function commitSessionWorktree(deps: { db: Db; sidecar: SidecarClient }, input: { sessionId: string; message: string }) {
+  const { session, worktree } = await liveWorktree(deps.db, input.sessionId);
+  if (!worktree) throw new AppError("BAD_REQUEST", `Session "${session.title}" has no worktree to commit in`);
+  try {
+    return await deps.sidecar.commit({ path: worktree.path, message: input.message });
+  } catch (error) {
+    sidecarFailure("Nothing was committed", error);
+  }
+}
+
+/** A fresh risk report of a session's worktree (for the commit flow and the session view). */
+export async function sessionWorktreeRisk(deps: { db: Db; sidecar: SidecarClient; riskTimeoutMs: number }, sessionId: string) {
+  const { worktree } = await liveWorktree(deps.db, sessionId);
+  if (!worktree) return null;
+  const { reports } = await checkWorktrees(deps.sidecar, [worktree], deps.riskTimeoutMs);
+  return reports[0] ?? null;
+}

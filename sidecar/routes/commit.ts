@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { HttpError } from "../errors";
+import { commitAll } from "../git/commit";
+import { readDriverNames, withSubmoduleDrivers } from "../git/driver-names";
+import { committerFallback } from "../git/identity";
+import { GitError } from "../git/run";
+import { checkWorktree } from "../risk/check-worktree";
+import { resolveInsideRoot } from "../risk/paths";
+import { ok, parseInput, type Route } from "./context";
+import { absolutePath } from "./inputs";
+import { requireListedWorktree } from "./worktree-target";
+
+const commitInput = z.object({
+  path: absolutePath,
+  message: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(10_000, "is too long"),
+});
+
+/** The block dialog's Commit flow: commit what is there (never pushes: the sidecar's git has no network). */
+export const commitRoute: Route = {
+  method: "POST",
+  path: "/v1/worktrees/commit",
+  auth: true,
+  async handle(ctx, body) {
+    const input = parseInput(commitInput, body);
+    const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
+    const dirs = await requireListedWorktree(ctx.git, target);
+    return ctx.repoLocks.run(dirs.commonDir, async () => {
+      const [drivers, identity] = await Promise.all([
+        readDriverNames(ctx.git, target.real).then((own) => withSubmoduleDrivers(ctx.git, target.real, own, [dirs.gitDir, dirs.commonDir])),
+        committerFallback(ctx.git, target.real),
+      ]);
+      let commit: string | null;
+      try {
+        commit = await commitAll(ctx.git, target.real, input.message, drivers, identity);
+      } catch (error) {
+        if (!(error instanceof GitError)) throw error;
+        const report = await checkWorktree(ctx.git, target);
+        throw new HttpError(409, "commit-failed", error.message, { report });
+      }
+      const report = await checkWorktree(ctx.git, target);
+      return ok({ committed: commit !== null, commit, report });
+    });
+  },
+};
