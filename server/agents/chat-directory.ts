@@ -17,11 +17,26 @@ export type ChatDirectory = {
  * folder `<dataDir>/scratch/<chatId>`, so an agent never runs in BooChat's own directory.
  */
 export async function resolveChatDirectory(db: Db, chatId: string, dataDir: string): Promise<ChatDirectory> {
-  const chat = await db.chat.findUnique({
-    where: { id: chatId },
-    select: { id: true, sessionId: true, session: { select: { worktree: { select: { id: true, path: true, removedAt: true } } } } },
-  });
+  const chat = await db.chat.findUnique({ where: { id: chatId }, select: chatDirectorySelect });
   if (!chat) throw notFound("Tab", chatId);
+  return chatDirectoryOf(chat, dataDir);
+}
+
+/** What `chatDirectoryOf` needs from a chat row: select it along with whatever else a caller reads. */
+export const chatDirectorySelect = {
+  id: true,
+  sessionId: true,
+  session: { select: { worktree: { select: { id: true, path: true, removedAt: true } } } },
+} as const;
+
+export type ChatDirectoryRow = {
+  id: string;
+  sessionId: string | null;
+  session: { worktree: { id: string; path: string; removedAt: Date | null } | null } | null;
+};
+
+export async function chatDirectoryOf(chat: ChatDirectoryRow, dataDir: string): Promise<ChatDirectory> {
+  const chatId = chat.id;
   if (chat.sessionId) {
     const found = chat.session?.worktree;
     const worktree = found && found.removedAt === null ? found : null;

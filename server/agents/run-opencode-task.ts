@@ -2,7 +2,7 @@ import type { Task } from "@prisma/client";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { formatModelRef, type AgentSettings, type ModelRef } from "./agent-settings";
-import { resolveChatDirectory, resolveCreatorChat } from "./chat-directory";
+import { resolveChatDirectory, resolveCreatorChat, type ChatDirectory } from "./chat-directory";
 import type { ChatEvents } from "./chat-events";
 import { ensureSession } from "./ensure-session";
 import type { RunTracker } from "./event-stream";
@@ -29,6 +29,8 @@ export type OpencodeTaskInput = {
   creatorRef?: string | null;
   /** Another configured model for this run. */
   model?: ModelRef | null;
+  /** The chat's directory when the caller already looked it up. */
+  directory?: Promise<ChatDirectory>;
 };
 
 function message(error: unknown): string {
@@ -70,7 +72,7 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
     if (!provider?.models.includes(model.modelID)) {
       throw new AppError("BAD_REQUEST", `The model ${formatModelRef(model)} is not configured`);
     }
-    const directory = await resolveChatDirectory(db, chatId, deps.dataDir);
+    const directory = await (input.directory ?? resolveChatDirectory(db, chatId, deps.dataDir));
     await opencode.ready();
     tracker.start();
     const key = `${chatId}\u0000${task.agent}`;

@@ -3,7 +3,7 @@ import type { Task } from "@prisma/client";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { buildOpencodeConfig, formatModelRef, parseModelRef, readAgentSettings, type AgentSettings, type ModelRef } from "./agent-settings";
-import { resolveChatDirectory } from "./chat-directory";
+import { chatDirectoryOf, chatDirectorySelect, resolveChatDirectory, type ChatDirectory, type ChatDirectoryRow } from "./chat-directory";
 import { createChatEvents, type ChatEventEnvelope, type ChatEvents } from "./chat-events";
 import { createRunTracker, type RunTracker } from "./event-stream";
 import { runExternalAgentTask } from "./external-agent";
@@ -121,8 +121,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     ];
   }
 
-  function launch(task: Task, agent: string, extra: { creatorRef?: string | null; model?: ModelRef | null }) {
+  function launch(task: Task, agent: string, extra: { creatorRef?: string | null; model?: ModelRef | null; directory?: Promise<ChatDirectory> }) {
     const taskId = task.id;
+    // Whoever uses the looked-up directory sees its failure; nobody else should be told of it.
+    extra.directory?.catch(() => undefined);
     let run: Promise<TaskStatus>;
     const external = settings.externalAgents.find((a) => a.name === agent);
     if (external) {
@@ -152,11 +154,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     if (prompt.length > MAX_PROMPT) throw new AppError("BAD_REQUEST", `The message is longer than ${MAX_PROMPT} characters`);
     const model = resolveModel(input.model);
 
-    let chat: { id: string; sessionId: string | null; agent: string; tasks: Array<{ id: string }> } | null = null;
+    let chat: (ChatDirectoryRow & { agent: string; tasks: Array<{ id: string }> }) | null = null;
     if (input.chatId) {
+      // One read tells the chat, whether it is busy, and where its agent works.
       chat = await db.chat.findUnique({
         where: { id: input.chatId },
-        select: { id: true, sessionId: true, agent: true, tasks: { where: { status: { in: ["queued", "running"] } }, select: { id: true }, take: 1 } },
+        select: { ...chatDirectorySelect, agent: true, tasks: { where: { status: { in: ["queued", "running"] } }, select: { id: true }, take: 1 } },
       });
       if (!chat) throw notFound("Tab", input.chatId);
     } else if (input.creator === "tab" || input.creator === "skill") {
@@ -186,7 +189,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
       // Subscribers see the prompt before anything the run brings; the run starts before the write.
       events.publish(chat.id, { type: "message", message });
       events.publish(chat.id, { type: "task", task: toTaskView(task) });
-      launch(task, agent, { creatorRef: input.creatorRef, model });
+      launch(task, agent, { creatorRef: input.creatorRef, model, directory: chatDirectoryOf(chat, dataDir) });
       await saveMessage(db, { ...message, createdAt: task.createdAt });
     } else {
       launch(task, agent, { creatorRef: input.creatorRef, model });
