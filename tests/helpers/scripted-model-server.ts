@@ -64,7 +64,7 @@ function chunk(id: string, delta: Record<string, unknown>, finish: string | null
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
+export async function startScriptedModelServer(options: { port?: number } = {}): Promise<ScriptedModelServer> {
   const rules: Rule[] = [];
   const requests: RecordedRequest[] = [];
   const waiters: Array<{ marker: string; step: number; resolve: () => void }> = [];
@@ -196,7 +196,7 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
 
   return {
