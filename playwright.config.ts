@@ -9,6 +9,7 @@ process.env.BOOCHAT_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "boochat-e
 const e2eDir = process.env.BOOCHAT_E2E_DIR;
 const port = Number(process.env.BOOCHAT_E2E_PORT ?? 3107);
 const sidecarPort = Number(process.env.BOOCHAT_E2E_SIDECAR_PORT ?? 4397);
+const modelPort = Number(process.env.BOOCHAT_E2E_MODEL_PORT ?? 4396);
 
 export const e2eSettings = {
   dir: e2eDir,
@@ -44,24 +45,37 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    // The real start path against the built app: migrate the e2e database, start the sidecar and `next start`.
-    command: "node scripts/start.mjs --skip-install --skip-build",
-    url: `http://127.0.0.1:${port}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-    env: {
-      PORT: String(port),
-      DATABASE_URL: e2eSettings.databaseUrl,
-      BOOCHAT_DATA_DIR: e2eSettings.dataDir,
-      BOOCHAT_WORKTREE_ROOT: e2eSettings.worktreeRoot,
-      BOOCHAT_SIDECAR_PORT: String(sidecarPort),
-      BOOCHAT_SIDECAR_TOKEN: e2eSettings.token,
-      BOOCHAT_RISK_TIMEOUT_MS: "2000",
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      // The model provider the app's opencode talks to: a scripted OpenAI-compatible server.
+      command: "node --import tsx e2e/support/scripted-model-main.ts",
+      port: modelPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { BOOCHAT_E2E_MODEL_PORT: String(modelPort) },
     },
-  },
+    {
+      // The real start path against the built app: migrate the e2e database, start the sidecar and `next start`.
+      command: "node scripts/start.mjs --skip-install --skip-build",
+      url: `http://127.0.0.1:${port}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+      env: {
+        PORT: String(port),
+        DATABASE_URL: e2eSettings.databaseUrl,
+        BOOCHAT_DATA_DIR: e2eSettings.dataDir,
+        BOOCHAT_WORKTREE_ROOT: e2eSettings.worktreeRoot,
+        BOOCHAT_SIDECAR_PORT: String(sidecarPort),
+        BOOCHAT_SIDECAR_TOKEN: e2eSettings.token,
+        BOOCHAT_RISK_TIMEOUT_MS: "2000",
+        BOOCHAT_MODEL_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
+        BOOCHAT_MODEL: "mock-1",
+        BOOCHAT_MODEL_API_KEY: "e2e",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  ],
 });
