@@ -31,6 +31,8 @@ export type OpencodeTaskInput = {
   model?: ModelRef | null;
   /** The chat's directory when the caller already looked it up. */
   directory?: Promise<ChatDirectory>;
+  /** Writes that can wait until the prompt has been sent (the user's message). */
+  afterPromptSent?: () => Promise<void>;
 };
 
 function message(error: unknown): string {
@@ -56,9 +58,16 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
     chatId = await resolveCreatorChat(db, { creator: task.creator, creatorRef: input.creatorRef, agent: task.agent, taskId: task.id });
     task = await db.task.update({ where: { id: task.id }, data: { chatId } });
   }
+  const current = task;
 
-  // queued → running goes to the database while the session is made ready.
-  const running = markRunning(db, events, task);
+  // SQLite writes block the process while they commit, so the ones that can wait (the user's
+  // message, queued → running) wait until the prompt is on its way.
+  let deferredDone = false;
+  const runDeferred = async () => {
+    if (deferredDone) return;
+    deferredDone = true;
+    await input.afterPromptSent?.().catch(() => undefined);
+  };
 
   try {
     const model = input.model ?? settings.model;
@@ -75,9 +84,9 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
     const directory = await (input.directory ?? resolveChatDirectory(db, chatId, deps.dataDir));
     await opencode.ready();
     tracker.start();
-    const key = `${chatId}\u0000${task.agent}`;
+    const key = `${chatId}\u0000${current.agent}`;
     const session = await deps.withLock(key, () =>
-      ensureSession({ db, client: opencode.client }, chatId, task.agent, {
+      ensureSession({ db, client: opencode.client }, chatId, current.agent, {
         model,
         mode: settings.opencodeAgent,
         systemPrompt: settings.systemPrompt,
@@ -88,34 +97,38 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
       }),
     );
 
-    if (!(await running)) {
-      const now = await db.task.findUnique({ where: { id: task.id }, select: { status: true } });
-      return (now?.status ?? "cancelled") as TaskStatus;
-    }
     // Tracked before the prompt goes out, so not one event of the run is missed.
-    const handle = tracker.track({ taskId: task.id, chatId, externalId: session.externalId, directory: directory.path });
-    if (handle.cancelledBeforeStart) return handle.done;
+    const handle = tracker.track({ taskId: current.id, chatId, externalId: session.externalId, directory: directory.path });
+    if (handle.cancelledBeforeStart) {
+      await runDeferred();
+      return handle.done;
+    }
 
     const sent = await opencode.client.session.promptAsync({
       sessionID: session.externalId,
       directory: directory.path,
-      parts: [{ type: "text", text: task.prompt }],
+      parts: [{ type: "text", text: current.prompt }],
       model: { providerID: model.providerID, modelID: model.modelID },
       agent: settings.opencodeAgent,
       ...(settings.systemPrompt ? { system: settings.systemPrompt } : {}),
       ...(settings.tools ? { tools: settings.tools } : {}),
     });
+    await runDeferred();
     if (sent.error !== undefined || (sent.response && !sent.response.ok)) {
       const detail = (sent.error as { data?: { message?: string } } | undefined)?.data?.message ?? `HTTP ${sent.response?.status}`;
-      await tracker.fail(task.id, `opencode refused the prompt: ${detail}`);
+      await tracker.fail(current.id, `opencode refused the prompt: ${detail}`);
+    } else if (!(await markRunning(db, events, current))) {
+      // Stop was pressed while the prompt was on its way (or the run already ended: nothing to do).
+      const now = await db.task.findUnique({ where: { id: current.id }, select: { status: true } });
+      if (now?.status === "cancelled" && tracker.isTracked(current.id)) await tracker.abort(current.id);
     }
     return await handle.done;
   } catch (error) {
-    await running.catch(() => false);
+    await runDeferred();
     const text = message(error);
-    if (tracker.isTracked(task.id)) await tracker.fail(task.id, text);
-    else await failTask(db, events, task.id, text);
-    const now = await db.task.findUnique({ where: { id: task.id }, select: { status: true } });
+    if (tracker.isTracked(current.id)) await tracker.fail(current.id, text);
+    else await failTask(db, events, current.id, text);
+    const now = await db.task.findUnique({ where: { id: current.id }, select: { status: true } });
     return (now?.status ?? "failed") as TaskStatus;
   }
 }

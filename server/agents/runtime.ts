@@ -121,7 +121,11 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     ];
   }
 
-  function launch(task: Task, agent: string, extra: { creatorRef?: string | null; model?: ModelRef | null; directory?: Promise<ChatDirectory> }) {
+  function launch(
+    task: Task,
+    agent: string,
+    extra: { creatorRef?: string | null; model?: ModelRef | null; directory?: Promise<ChatDirectory>; afterPromptSent?: () => Promise<void> },
+  ) {
     const taskId = task.id;
     // Whoever uses the looked-up directory sees its failure; nobody else should be told of it.
     extra.directory?.catch(() => undefined);
@@ -189,8 +193,11 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
       // Subscribers see the prompt before anything the run brings; the run starts before the write.
       events.publish(chat.id, { type: "message", message });
       events.publish(chat.id, { type: "task", task: toTaskView(task) });
-      launch(task, agent, { creatorRef: input.creatorRef, model, directory: chatDirectoryOf(chat, dataDir) });
-      await saveMessage(db, { ...message, createdAt: task.createdAt });
+      const chatId = chat.id;
+      const saveUserMessage = () => saveMessage(db, { ...message, chatId, createdAt: task.createdAt });
+      launch(task, agent, { creatorRef: input.creatorRef, model, directory: chatDirectoryOf(chat, dataDir), afterPromptSent: saveUserMessage });
+      // An external agent has no prompt to wait for: its user message is written now.
+      if (agent !== "opencode") await saveUserMessage();
     } else {
       launch(task, agent, { creatorRef: input.creatorRef, model });
     }
