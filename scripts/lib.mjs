@@ -28,13 +28,18 @@ function mtime(file) {
   }
 }
 
-/** Installs dependencies on a fresh clone (npm ci) or when package-lock.json changed since. */
+/**
+ * Installs dependencies on a fresh clone or when package-lock.json changed since. `npm install`
+ * (which follows the lock file) rather than `npm ci`: opencode-ai lists a binary package per
+ * platform as optional, the registry serves only this platform's, so the lock cannot hold the
+ * others and `npm ci` refuses it as out of sync.
+ */
 export function ensureInstalled() {
   const installed = path.join(root, "node_modules", ".package-lock.json");
   const lock = path.join(root, "package-lock.json");
   if (!fs.existsSync(installed)) {
-    log("installing dependencies (npm ci)…");
-    run("npm", ["ci", "--no-audit", "--no-fund"], { what: "npm ci" });
+    log("installing dependencies (npm install, following package-lock.json)…");
+    run("npm", ["install", "--no-audit", "--no-fund"], { what: "npm install" });
   } else if (mtime(lock) > mtime(installed)) {
     log("package-lock.json changed: updating dependencies (npm install)…");
     run("npm", ["install", "--no-audit", "--no-fund"], { what: "npm install" });
