@@ -4,7 +4,8 @@ import path from "node:path";
 import { execa } from "execa";
 import { createAgentRuntime } from "../server/agents/runtime";
 import { createDb } from "../server/db";
-import { startScriptedModelServer } from "../tests/helpers/scripted-model-server";
+import { spawn } from "node:child_process";
+import { scriptRemote, type ScriptStep } from "../tests/helpers/scripted-model-server";
 import { scriptedSettings } from "../tests/helpers/opencode-process";
 
 /**
@@ -40,7 +41,22 @@ export async function run(args: string[]): Promise<void> {
   const dbFile = path.join(base, "bench.db");
   await execa("prisma", ["migrate", "deploy"], { cwd: repoRoot, preferLocal: true, env: { DATABASE_URL: `file:${dbFile}` } });
   const db = createDb(`file:${dbFile}`);
-  const model = await startScriptedModelServer();
+  // The model server runs in a process of its own, as a real provider would: BooChat's own work
+  // (database commits block its process) must not slow the model down and blur the comparison.
+  const modelProcess = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "tests", "helpers", "scripted-model-server.ts")], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const modelUrl = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    modelProcess.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk;
+      const match = /listening on (\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    modelProcess.once("exit", () => reject(new Error("the scripted model server did not start")));
+  });
+  const model = { url: modelUrl, script: (marker: string, steps: ScriptStep[]) => scriptRemote(modelUrl, marker, steps) };
   const dataDir = path.join(base, "data");
   const runtime = createAgentRuntime({ db, settings: scriptedSettings(model.url, dataDir), dataDir });
 
@@ -72,7 +88,7 @@ export async function run(args: string[]): Promise<void> {
 
     const answer = (i: number) => ["first ", "token ", `run ${i} `, "done"];
     async function viaBooChat(i: number): Promise<number> {
-      model.script(`BENCH-BOO-${i}`, [{ text: answer(i), chunkDelayMs: 5 }]);
+      await model.script(`BENCH-BOO-${i}`, [{ text: answer(i), chunkDelayMs: 5 }]);
       const iterator = runtime.subscribe(chat.id)[Symbol.asyncIterator]();
       const start = performance.now();
       const { taskId } = await runtime.sendMessage({ chatId: chat.id, text: `BENCH-BOO-${i}` });
@@ -92,7 +108,7 @@ export async function run(args: string[]): Promise<void> {
     }
 
     async function viaSdk(i: number): Promise<number> {
-      model.script(`BENCH-SDK-${i}`, [{ text: answer(i), chunkDelayMs: 5 }]);
+      await model.script(`BENCH-SDK-${i}`, [{ text: answer(i), chunkDelayMs: 5 }]);
       const firstToken = new Promise<number>((resolve) => {
         waiting.token = resolve;
       });
@@ -134,7 +150,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`  added by BooChat at the median: ${ms(added)} (target ≤ 50 ms): ${added <= 50 ? "OK" : "OVER TARGET"}`);
   } finally {
     await runtime.stop();
-    await model.close();
+    modelProcess.kill();
     await db.$disconnect();
     await fs.rm(base, { recursive: true, force: true });
   }

@@ -24,6 +24,17 @@ export type EnsuredSession = {
   reused: boolean;
   /** Why a stored session was not reused, when there was one. */
   replaced: "config-changed" | "unknown-to-agent" | null;
+  /** false: reused on the caller's word that it is alive (`knownAlive`), without asking opencode. */
+  verified: boolean;
+};
+
+export type EnsureSessionOptions = {
+  /**
+   * Sessions this process has seen alive since opencode last started: they are reused without a
+   * `session.get` round trip. The prompt itself then proves it (opencode answers 404 for a session
+   * it no longer has, and the caller asks again without this).
+   */
+  knownAlive?: (externalId: string) => boolean;
 };
 
 function stable(value: unknown): unknown {
@@ -75,6 +86,7 @@ export async function ensureSession(
   chatId: string | null | undefined,
   agent: string,
   config: SessionConfig,
+  options: EnsureSessionOptions = {},
 ): Promise<EnsuredSession> {
   if (typeof chatId !== "string" || chatId.trim() === "") {
     throw new AppError("BAD_REQUEST", "ensureSession needs a chat id: every agent context belongs to a chat (tab)");
@@ -86,8 +98,9 @@ export async function ensureSession(
   let replaced: EnsuredSession["replaced"] = null;
   if (row) {
     if (row.configHash === hash) {
+      if (options.knownAlive?.(row.externalId)) return { externalId: row.externalId, reused: true, replaced: null, verified: false };
       const found = await client.session.get({ sessionID: row.externalId, directory: config.directory });
-      if (found.data) return { externalId: row.externalId, reused: true, replaced: null };
+      if (found.data) return { externalId: row.externalId, reused: true, replaced: null, verified: true };
       const status = errorStatus(found);
       if (status !== 404 && status !== 400) {
         throw new AppError("SERVICE_UNAVAILABLE", `opencode could not be asked about session ${row.externalId}: ${describe(found.error)}`);
@@ -111,5 +124,5 @@ export async function ensureSession(
     create: { chatId, agent, ...data },
     update: data,
   });
-  return { externalId, reused: false, replaced };
+  return { externalId, reused: false, replaced, verified: true };
 }

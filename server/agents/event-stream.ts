@@ -24,6 +24,8 @@ type TrackedMessage = {
   completed: boolean;
   finish: string | null;
   writing: Promise<void> | null;
+  /** A write of streamed text waiting to be batched with the next deltas. */
+  later: NodeJS.Timeout | null;
   dirty: boolean;
 };
 
@@ -64,6 +66,8 @@ export type RunTracker = {
   /** The run could not go on (prompt refused, …): the task fails with this message. */
   fail(taskId: string, message: string): Promise<void>;
   isTracked(taskId: string): boolean;
+  /** Forgets a run without ending its task (its prompt never went out; it is tracked again). */
+  untrack(taskId: string): void;
   activeTaskIds(): string[];
   /** Tests: cut the event stream as a network drop would; it reconnects by itself. */
   dropConnection(): void;
@@ -83,6 +87,8 @@ export type RunTrackerOptions = {
   silenceMs: number;
   /** How long a completed final message waits for more activity before the run counts as done. */
   completionGraceMs?: number;
+  /** How often streamed text is written to the database while it streams. */
+  deltaWriteMs?: number;
   log?: (line: string) => void;
 };
 
@@ -118,6 +124,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
   const { db, events, opencode } = options;
   const log = options.log ?? (() => {});
   const completionGraceMs = options.completionGraceMs ?? 1_500;
+  const deltaWriteMs = options.deltaWriteMs ?? 250;
   const runsByTask = new Map<string, Run>();
   const runsBySession = new Map<string, Run>();
   const pendingAborts = new Set<string>();
@@ -143,7 +150,23 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
     };
   }
 
+  /**
+   * Streamed text is written at most every `deltaWriteMs`: a SQLite commit blocks the process,
+   * and one per token would slow the very stream it records. Everything else is written at once.
+   */
+  function persistSoon(run: Run, message: TrackedMessage) {
+    if (message.later) return;
+    message.later = setTimeout(() => {
+      message.later = null;
+      void persist(run, message);
+    }, deltaWriteMs);
+  }
+
   function persist(run: Run, message: TrackedMessage): Promise<void> {
+    if (message.later) {
+      clearTimeout(message.later);
+      message.later = null;
+    }
     if (message.writing) {
       message.dirty = true;
       return message.writing;
@@ -166,7 +189,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
   function messageFor(run: Run, id: string, created?: number): TrackedMessage {
     let message = run.messages.get(id);
     if (!message) {
-      message = { id, createdAt: new Date(created ?? Date.now()), parts: [], completed: false, finish: null, writing: null, dirty: false };
+      message = { id, createdAt: new Date(created ?? Date.now()), parts: [], completed: false, finish: null, writing: null, later: null, dirty: false };
       run.messages.set(id, message);
     }
     return message;
@@ -262,7 +285,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
         part.text += delta;
         // Published before it is written: the browser should not wait for the disk.
         events.publish(run.chatId, { type: "delta", messageId: messageID, partId: partID, kind: part.type, delta });
-        void persist(run, message);
+        persistSoon(run, message);
         return;
       }
       case "session.status": {
@@ -632,6 +655,13 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
 
     isTracked(taskId) {
       return runsByTask.has(taskId);
+    },
+
+    untrack(taskId) {
+      const run = runsByTask.get(taskId);
+      if (!run) return;
+      runsByTask.delete(taskId);
+      if (runsBySession.get(run.externalId) === run) runsBySession.delete(run.externalId);
     },
 
     activeTaskIds() {

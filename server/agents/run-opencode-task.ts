@@ -4,7 +4,7 @@ import { AppError } from "../errors";
 import { formatModelRef, type AgentSettings, type ModelRef } from "./agent-settings";
 import { resolveChatDirectory, resolveCreatorChat, type ChatDirectory } from "./chat-directory";
 import type { ChatEvents } from "./chat-events";
-import { ensureSession } from "./ensure-session";
+import { ensureSession, type EnsuredSession } from "./ensure-session";
 import type { RunTracker } from "./event-stream";
 import type { TaskStatus } from "./message-parts";
 import type { OpencodeServer } from "./opencode-server";
@@ -19,7 +19,11 @@ export type OpencodeTaskDeps = {
   dataDir: string;
   /** Serialises ensureSession per (chat, agent): two messages at once must not make two sessions. */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** The opencode sessions this process has seen alive since opencode last started. */
+  sessions: KnownSessions;
 };
+
+export type KnownSessions = { isAlive(externalId: string): boolean; remember(externalId: string): void; forget(externalId: string): void };
 
 export type OpencodeTaskInput = {
   id: string;
@@ -31,6 +35,8 @@ export type OpencodeTaskInput = {
   model?: ModelRef | null;
   /** The chat's directory when the caller already looked it up. */
   directory?: Promise<ChatDirectory>;
+  /** The session made ready while the task was being written (prepareOpencodeSession). */
+  prepared?: Promise<PreparedSession>;
   /** Writes that can wait until the prompt has been sent (the user's message). */
   afterPromptSent?: () => Promise<void>;
 };
@@ -47,6 +53,44 @@ function message(error: unknown): string {
  * (ensureSession), `promptAsync`, then the event stream carries it to its end.
  * Status goes queued → running → succeeded | failed | cancelled, with the error in words.
  */
+export type PreparedSession = { model: ModelRef; directory: ChatDirectory; session: EnsuredSession };
+
+/**
+ * Everything a prompt needs before it can go out: the model, the chat's directory, opencode up,
+ * and the chat's agent session (ensureSession). It does not depend on the task row, so the
+ * runtime starts it while the task is being written.
+ */
+export async function prepareOpencodeSession(
+  deps: OpencodeTaskDeps,
+  input: { chatId: string; agent: string; model: ModelRef | null; directory?: Promise<ChatDirectory>; verify?: boolean },
+): Promise<PreparedSession> {
+  const { db, opencode, tracker, settings } = deps;
+  const model = input.model ?? settings.model;
+  if (!model) {
+    throw new AppError("PRECONDITION_FAILED", "No model is configured: set BOOCHAT_MODEL_BASE_URL and BOOCHAT_MODEL (see docs/AGENTS.md)");
+  }
+  const provider = settings.providers.find((p) => p.id === model.providerID);
+  if (!provider?.models.includes(model.modelID)) {
+    throw new AppError("BAD_REQUEST", `The model ${formatModelRef(model)} is not configured`);
+  }
+  const directory = await (input.directory ?? resolveChatDirectory(db, input.chatId, deps.dataDir));
+  await opencode.ready();
+  tracker.start();
+  const session = await deps.withLock(`${input.chatId}\u0000${input.agent}`, () =>
+    ensureSession({ db, client: opencode.client }, input.chatId, input.agent, {
+      model,
+      mode: settings.opencodeAgent,
+      systemPrompt: settings.systemPrompt,
+      tools: settings.tools,
+      directory: directory.path,
+      worktreeId: directory.worktreeId,
+      sessionId: directory.sessionId,
+    }, input.verify ? {} : { knownAlive: (id) => deps.sessions.isAlive(id) }),
+  );
+  deps.sessions.remember(session.externalId);
+  return { model, directory, session };
+}
+
 export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: OpencodeTaskInput): Promise<TaskStatus> {
   const { db, events, opencode, tracker, settings } = deps;
   let task = input.task ?? (await db.task.findUnique({ where: { id: input.id } }));
@@ -70,50 +114,35 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
   };
 
   try {
-    const model = input.model ?? settings.model;
-    if (!model) {
-      throw new AppError(
-        "PRECONDITION_FAILED",
-        "No model is configured: set BOOCHAT_MODEL_BASE_URL and BOOCHAT_MODEL (see docs/AGENTS.md)",
-      );
-    }
-    const provider = settings.providers.find((p) => p.id === model.providerID);
-    if (!provider?.models.includes(model.modelID)) {
-      throw new AppError("BAD_REQUEST", `The model ${formatModelRef(model)} is not configured`);
-    }
-    const directory = await (input.directory ?? resolveChatDirectory(db, chatId, deps.dataDir));
-    await opencode.ready();
-    tracker.start();
-    const key = `${chatId}\u0000${current.agent}`;
-    const session = await deps.withLock(key, () =>
-      ensureSession({ db, client: opencode.client }, chatId, current.agent, {
-        model,
-        mode: settings.opencodeAgent,
-        systemPrompt: settings.systemPrompt,
-        tools: settings.tools,
+    let prepared = await (input.prepared ??
+      prepareOpencodeSession(deps, { chatId, agent: current.agent, model: input.model ?? null, directory: input.directory }));
+
+    const prompt = async ({ model, directory, session }: PreparedSession) => {
+      // Tracked before the prompt goes out, so not one event of the run is missed.
+      const handle = tracker.track({ taskId: current.id, chatId, externalId: session.externalId, directory: directory.path });
+      if (handle.cancelledBeforeStart) return { handle, sent: null };
+      const sent = await opencode.client.session.promptAsync({
+        sessionID: session.externalId,
         directory: directory.path,
-        worktreeId: directory.worktreeId,
-        sessionId: directory.sessionId,
-      }),
-    );
+        parts: [{ type: "text", text: current.prompt }],
+        model: { providerID: model.providerID, modelID: model.modelID },
+        agent: settings.opencodeAgent,
+        ...(settings.systemPrompt ? { system: settings.systemPrompt } : {}),
+        ...(settings.tools ? { tools: settings.tools } : {}),
+      });
+      return { handle, sent };
+    };
 
-    // Tracked before the prompt goes out, so not one event of the run is missed.
-    const handle = tracker.track({ taskId: current.id, chatId, externalId: session.externalId, directory: directory.path });
-    if (handle.cancelledBeforeStart) {
-      await runDeferred();
-      return handle.done;
+    let { handle, sent } = await prompt(prepared);
+    if (sent?.response?.status === 404 && !prepared.session.verified) {
+      // The session was reused unasked and opencode no longer has it: ask, make a new one, prompt again.
+      deps.sessions.forget(prepared.session.externalId);
+      tracker.untrack(current.id);
+      prepared = await prepareOpencodeSession(deps, { chatId, agent: current.agent, model: prepared.model, verify: true });
+      ({ handle, sent } = await prompt(prepared));
     }
-
-    const sent = await opencode.client.session.promptAsync({
-      sessionID: session.externalId,
-      directory: directory.path,
-      parts: [{ type: "text", text: current.prompt }],
-      model: { providerID: model.providerID, modelID: model.modelID },
-      agent: settings.opencodeAgent,
-      ...(settings.systemPrompt ? { system: settings.systemPrompt } : {}),
-      ...(settings.tools ? { tools: settings.tools } : {}),
-    });
     await runDeferred();
+    if (!sent) return await handle.done;
     if (sent.error !== undefined || (sent.response && !sent.response.ok)) {
       const detail = (sent.error as { data?: { message?: string } } | undefined)?.data?.message ?? `HTTP ${sent.response?.status}`;
       await tracker.fail(current.id, `opencode refused the prompt: ${detail}`);

@@ -3,13 +3,13 @@ import type { Task } from "@prisma/client";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { buildOpencodeConfig, formatModelRef, parseModelRef, readAgentSettings, type AgentSettings, type ModelRef } from "./agent-settings";
-import { chatDirectoryOf, chatDirectorySelect, resolveChatDirectory, type ChatDirectory, type ChatDirectoryRow } from "./chat-directory";
+import { chatDirectoryOf, chatDirectorySelect, resolveChatDirectory, type ChatDirectoryRow } from "./chat-directory";
 import { createChatEvents, type ChatEventEnvelope, type ChatEvents } from "./chat-events";
 import { createRunTracker, type RunTracker } from "./event-stream";
 import { runExternalAgentTask } from "./external-agent";
 import type { StoredMessage, TaskStatus, TaskView } from "./message-parts";
 import { createOpencodeServer, type OpencodeServer, type OpencodeServerOptions } from "./opencode-server";
-import { cancelQueuedTask, runOpenCodeServerTask } from "./run-opencode-task";
+import { cancelQueuedTask, prepareOpencodeSession, runOpenCodeServerTask, type KnownSessions, type OpencodeTaskDeps, type PreparedSession } from "./run-opencode-task";
 import { listSkills, skillPrompt, type Skill } from "./skills";
 import { failTask, isTerminal, saveMessage, toStoredMessage, toTaskView } from "./task-records";
 
@@ -97,6 +97,15 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     return next;
   }
 
+  // Sessions seen alive since opencode last started (a restart may have lost any of them).
+  const alive = new Map<string, number>();
+  const sessions: KnownSessions = {
+    isAlive: (id) => alive.get(id) === opencode.generation,
+    remember: (id) => void alive.set(id, opencode.generation),
+    forget: (id) => void alive.delete(id),
+  };
+  const taskDeps: OpencodeTaskDeps = { db, events, opencode, tracker, settings, dataDir, withLock, sessions };
+
   function agentNames(): string[] {
     return ["opencode", ...settings.externalAgents.map((a) => a.name)];
   }
@@ -124,11 +133,9 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
   function launch(
     task: Task,
     agent: string,
-    extra: { creatorRef?: string | null; model?: ModelRef | null; directory?: Promise<ChatDirectory>; afterPromptSent?: () => Promise<void> },
+    extra: { creatorRef?: string | null; model?: ModelRef | null; prepared?: Promise<PreparedSession>; afterPromptSent?: () => Promise<void> },
   ) {
     const taskId = task.id;
-    // Whoever uses the looked-up directory sees its failure; nobody else should be told of it.
-    extra.directory?.catch(() => undefined);
     let run: Promise<TaskStatus>;
     const external = settings.externalAgents.find((a) => a.name === agent);
     if (external) {
@@ -138,7 +145,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
         externalAborts.delete(taskId),
       );
     } else {
-      run = runOpenCodeServerTask({ db, events, opencode, tracker, settings, dataDir, withLock }, { id: taskId, task, ...extra });
+      run = runOpenCodeServerTask(taskDeps, { id: taskId, task, ...extra });
     }
     // A run never throws at its caller: whatever goes wrong ends the task as failed, in words.
     const guarded = run.catch(async (error: unknown) => {
@@ -178,9 +185,22 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
       throw new AppError("CONFLICT", "This tab is still running a task: wait for it to finish or press Stop");
     }
 
-    const task = await db.task.create({
-      data: { chatId: chat?.id ?? null, sessionId: chat?.sessionId ?? null, agent, creator: input.creator, prompt, status: "queued" },
-    });
+    // opencode's session is made ready while the task is written: neither needs the other.
+    const prepared =
+      chat && agent === "opencode"
+        ? prepareOpencodeSession(taskDeps, { chatId: chat.id, agent, model, directory: chatDirectoryOf(chat, dataDir) })
+        : undefined;
+    // Its failure belongs to the run, which awaits it; nobody else should be told of it.
+    prepared?.catch(() => undefined);
+    let task: Task;
+    try {
+      task = await db.task.create({
+        data: { chatId: chat?.id ?? null, sessionId: chat?.sessionId ?? null, agent, creator: input.creator, prompt, status: "queued" },
+      });
+    } catch (error) {
+      await prepared?.catch(() => undefined);
+      throw error;
+    }
     if (chat) {
       const message: StoredMessage = {
         id: `usr_${task.id}`,
@@ -195,7 +215,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
       events.publish(chat.id, { type: "task", task: toTaskView(task) });
       const chatId = chat.id;
       const saveUserMessage = () => saveMessage(db, { ...message, chatId, createdAt: task.createdAt });
-      launch(task, agent, { creatorRef: input.creatorRef, model, directory: chatDirectoryOf(chat, dataDir), afterPromptSent: saveUserMessage });
+      launch(task, agent, { creatorRef: input.creatorRef, model, prepared, afterPromptSent: saveUserMessage });
       // An external agent has no prompt to wait for: its user message is written now.
       if (agent !== "opencode") await saveUserMessage();
     } else {
@@ -288,6 +308,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
       const rows = await db.agentSession.findMany({ where: { chatId } });
       for (const row of rows) {
         if (row.agent !== "opencode") continue;
+        sessions.forget(row.externalId);
         try {
           await opencode.ready(5_000);
           await opencode.client.session.delete({ sessionID: row.externalId });

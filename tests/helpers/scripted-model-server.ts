@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
 
 /**
  * An OpenAI-compatible `/v1/chat/completions` server on 127.0.0.1 driven by a per-test script,
@@ -172,6 +173,17 @@ export async function startScriptedModelServer(options: { port?: number } = {}):
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      // A script sent over HTTP, for a server running in its own process (the benchmark).
+      if (req.method === "POST" && req.url === "/__script") {
+        try {
+          const { marker, steps } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { marker: string; steps: ScriptStep[] };
+          rules.push({ match: (prompt) => prompt.includes(marker), steps });
+          res.writeHead(204).end();
+        } catch {
+          res.writeHead(400).end();
+        }
+        return;
+      }
       if (req.method === "GET" && req.url?.endsWith("/models")) {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ object: "list", data: [{ id: "mock-1", object: "model" }] }));
@@ -223,4 +235,17 @@ export async function startScriptedModelServer(options: { port?: number } = {}):
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Scripts a scripted model server that runs in another process (`url` as it printed it). */
+export async function scriptRemote(url: string, marker: string, steps: ScriptStep[]): Promise<void> {
+  const response = await fetch(new URL("/__script", url), { method: "POST", body: JSON.stringify({ marker, steps }) });
+  if (response.status !== 204) throw new Error(`the scripted model server refused the script (${response.status})`);
+}
+
+// `node --import tsx tests/helpers/scripted-model-server.ts`: a server in its own process, so its
+// timing is not disturbed by the process under test. Prints its URL, runs until killed.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const server = await startScriptedModelServer();
+  console.log(`scripted model server listening on ${server.url}`);
 }
