@@ -54,6 +54,7 @@ test("streams the agent's answer into the tab in order, ending with the stored t
 
   // The task finished and the status line is gone; a reload shows the same text.
   await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0);
+  if (process.env.BOOCHAT_UPDATE_SCREENSHOTS === "1") await page.screenshot({ path: "docs/images/chat-tab.png" });
   await page.reload();
   await expect(page.getByRole("log", { name: "Messages" }).getByRole("article", { name: "Agent message" }).last()).toHaveText(FINAL_TEXT);
 });
