@@ -11,8 +11,15 @@ export function createDb(url: string = databaseUrl()): Db {
 
 const globalForDb = globalThis as unknown as { boochatDb?: Db };
 
-/** The app's one db client (kept across Next.js hot reloads). Tests build their own with createDb. */
+/**
+ * The app's one db client (kept across Next.js hot reloads). Tests build their own with createDb.
+ * WAL lets readers go on while a write commits (the agent runtime writes streamed parts often).
+ */
 export function getDb(): Db {
-  globalForDb.boochatDb ??= createDb();
+  if (!globalForDb.boochatDb) {
+    const db = createDb();
+    db.$queryRawUnsafe("PRAGMA journal_mode = WAL").catch((error: unknown) => console.error("[db] could not switch to WAL:", error));
+    globalForDb.boochatDb = db;
+  }
   return globalForDb.boochatDb;
 }

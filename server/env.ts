@@ -31,9 +31,14 @@ export function readSidecarToken(env: NodeJS.ProcessEnv, dataDir: string): strin
   }
 }
 
+/** The data folder: BOOCHAT_DATA_DIR, default ./data, as an absolute path. */
+export function dataDirFrom(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(/*turbopackIgnore: true*/ env.BOOCHAT_DATA_DIR?.trim() || "./data");
+}
+
 /** Server settings from the environment (README, "Settings"). */
 export function readServerSettings(env: NodeJS.ProcessEnv = process.env): ServerSettings {
-  const dataDir = path.resolve(/*turbopackIgnore: true*/ env.BOOCHAT_DATA_DIR?.trim() || "./data");
+  const dataDir = dataDirFrom(env);
   const sidecarPort = positiveInt("BOOCHAT_SIDECAR_PORT", env.BOOCHAT_SIDECAR_PORT, DEFAULT_SIDECAR_PORT);
   return {
     databaseUrl: databaseUrl(env),

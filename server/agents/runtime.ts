@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Task } from "@prisma/client";
 import { getDb, type Db } from "../db";
+import { dataDirFrom } from "../env";
 import { AppError, notFound } from "../errors";
 import { buildOpencodeConfig, formatModelRef, parseModelRef, readAgentSettings, type AgentSettings, type ModelRef } from "./agent-settings";
 import { chatDirectoryOf, chatDirectorySelect, resolveChatDirectory, type ChatDirectoryRow } from "./chat-directory";
@@ -349,7 +350,7 @@ const globalForAgents = globalThis as unknown as { boochatAgents?: AgentRuntime 
  */
 export function getAgentRuntime(): AgentRuntime {
   if (!globalForAgents.boochatAgents) {
-    const dataDir = path.resolve(process.env.BOOCHAT_DATA_DIR?.trim() || "./data");
+    const dataDir = dataDirFrom();
     let settings: AgentSettings;
     try {
       settings = readAgentSettings({ dataDir });
