@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { HttpError } from "../errors";
 import { commitAll } from "../git/commit";
-import { readDriverNames, withSubmoduleDrivers } from "../git/driver-names";
-import { committerFallback } from "../git/identity";
 import { GitError } from "../git/run";
 import { checkWorktree } from "../risk/check-worktree";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
-import { requireListedWorktree } from "./worktree-target";
+import { commitWriteSetup, requireListedWorktree } from "./worktree-target";
 
 const commitInput = z.object({
   path: absolutePath,
@@ -25,10 +23,7 @@ export const commitRoute: Route = {
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
     return ctx.repoLocks.run(dirs.commonDir, async () => {
-      const [drivers, identity] = await Promise.all([
-        readDriverNames(ctx.git, target.real).then((own) => withSubmoduleDrivers(ctx.git, target.real, own, [dirs.gitDir, dirs.commonDir])),
-        committerFallback(ctx.git, target.real),
-      ]);
+      const { drivers, identity } = await commitWriteSetup(ctx.git, target, dirs);
       let commit: string | null;
       try {
         commit = await commitAll(ctx.git, target.real, input.message, drivers, identity);

@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { HttpError } from "../errors";
-import { readDriverNames, withSubmoduleDrivers } from "../git/driver-names";
-import { committerFallback } from "../git/identity";
 import { GitError } from "../git/run";
 import { readStashRef, stashPush } from "../git/stash";
 import { checkWorktree } from "../risk/check-worktree";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
-import { requireListedWorktree } from "./worktree-target";
+import { commitWriteSetup, requireListedWorktree } from "./worktree-target";
 
 const stashInput = z.object({
   path: absolutePath,
@@ -24,11 +22,7 @@ export const stashRoute: Route = {
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
     return ctx.repoLocks.run(dirs.commonDir, async () => {
-      const [drivers, identity, before] = await Promise.all([
-        readDriverNames(ctx.git, target.real).then((own) => withSubmoduleDrivers(ctx.git, target.real, own, [dirs.gitDir, dirs.commonDir])),
-        committerFallback(ctx.git, target.real),
-        readStashRef(ctx.git, target.real),
-      ]);
+      const [{ drivers, identity }, before] = await Promise.all([commitWriteSetup(ctx.git, target, dirs), readStashRef(ctx.git, target.real)]);
       try {
         await stashPush(ctx.git, target.real, input.message, drivers, identity);
       } catch (error) {
