@@ -132,6 +132,8 @@ test("Force deletes the session and lists the kept worktree under Orphaned workt
 
 test("a hung sidecar gives the could-not-verify dialog with only Cancel and Force", async ({ page, db }) => {
   const wt = await createWorktreeSession(page, "Sidecar down");
+  // Work on disk: the stopped sidecar answers the queued request once it resumes, and must refuse it.
+  await fs.writeFile(path.join(wt, "unsaved.txt"), "unsaved\n");
   const pgid = Number((await fs.readFile(path.join(e2eSettings.dataDir, "sidecar.pid"), "utf8")).trim());
   expect(pgid).toBeGreaterThan(1);
   process.kill(-pgid, "SIGSTOP");
@@ -147,6 +149,6 @@ test("a hung sidecar gives the could-not-verify dialog with only Cancel and Forc
   } finally {
     process.kill(-pgid, "SIGCONT");
   }
-  expect(await exists(wt)).toBe(true);
+  expect(await fs.readFile(path.join(wt, "unsaved.txt"), "utf8")).toBe("unsaved\n");
   expect(await db.worktree.count({ where: { path: wt, sessionId: null } })).toBe(1);
 });

@@ -235,6 +235,8 @@ describe("the delete gate", () => {
 
   it("refuses as unverified when the risk check times out", async () => {
     const wt = await sessionWithWorktree("slow check");
+    // Dirty, so the sidecar (which still gets the request after the client gave up) refuses too.
+    await fs.writeFile(path.join(wt.path, "pending.txt"), "pending\n");
     const impatient = callerFor(testDb.db, { sidecar: createSidecarClient({ url: proxy.url, token: sidecar.token }), riskTimeoutMs: 1 });
     const { reports, message } = await conflict(impatient.session.delete({ id: wt.id }));
     expect(reports[0]?.status).toBe("unverified");
