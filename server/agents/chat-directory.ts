@@ -57,18 +57,20 @@ export async function chatDirectoryOf(chat: ChatDirectoryRow, dataDir: string): 
 export const SESSIONLESS_CREATORS = ["arena", "mcp", "new_task", "generic"] as const;
 
 /**
- * The chat of a task from a session-less creator, keyed by (creator, the creator's own reference),
- * so a follow-up from the same MCP conversation lands in the same chat. Until the schema has a
- * column for that key, it is the standalone chat's title (`<creator>:<reference>`), which nothing
- * else writes on chats without a session.
+ * The chat of a task from a session-less creator, keyed by (creator, the creator's own reference)
+ * in `chats.creator_key`, so a follow-up from the same MCP conversation lands in the same chat.
  */
 export async function resolveCreatorChat(
   db: Db,
   input: { creator: string; creatorRef?: string | null; agent: string; taskId: string },
 ): Promise<string> {
-  const title = `${input.creator}:${input.creatorRef?.trim() || input.taskId}`;
-  const existing = await db.chat.findFirst({ where: { sessionId: null, title }, orderBy: { createdAt: "asc" }, select: { id: true } });
-  if (existing) return existing.id;
-  const created = await db.chat.create({ data: { title, agent: input.agent, sessionId: null }, select: { id: true } });
-  return created.id;
+  const creatorKey = `${input.creator}:${input.creatorRef?.trim() || input.taskId}`;
+  // An upsert on the unique key: two first messages at once still share one chat.
+  const chat = await db.chat.upsert({
+    where: { creatorKey },
+    create: { creatorKey, title: creatorKey, agent: input.agent, sessionId: null },
+    update: {},
+    select: { id: true },
+  });
+  return chat.id;
 }

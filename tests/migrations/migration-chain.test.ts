@@ -7,6 +7,7 @@ import { createDb } from "../../server/db";
 import * as legacy from "./legacy-install";
 import {
   CHAT_CONTEXT,
+  CHAT_CREATOR_KEY,
   INIT,
   deployInitOnly,
   dumpDatabase,
@@ -162,7 +163,7 @@ describe("chat_context on an install that has only init", () => {
   test("prisma migrate deploy applies chat_context on top of init", () => {
     expect(deployResult.exitCode, deployResult.output).toBe(0);
     const applied = query(migrated, `SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name`);
-    expect(applied.map((m) => m.migration_name)).toEqual([INIT, CHAT_CONTEXT]);
+    expect(applied.map((m) => m.migration_name)).toEqual([INIT, CHAT_CONTEXT, CHAT_CREATOR_KEY]);
     expect(applied.every((m) => m.finished_at !== null)).toBe(true);
   });
 

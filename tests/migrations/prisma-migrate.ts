@@ -10,6 +10,7 @@ export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 export const migrationsDir = path.join(repoRoot, "prisma", "migrations");
 export const INIT = "20260101000000_init";
 export const CHAT_CONTEXT = "20260102000000_chat_context";
+export const CHAT_CREATOR_KEY = "20260103000000_chat_creator_key";
 
 export function readMigrationSql(name: string): Promise<string> {
   return fs.readFile(path.join(migrationsDir, name, "migration.sql"), "utf8");
@@ -90,7 +91,13 @@ export function schemaObjects(db: Database.Database): SchemaObject[] {
       `SELECT type, name, tbl_name, sql FROM sqlite_master
        WHERE tbl_name <> '_prisma_migrations' ORDER BY type, name`,
     )
-    .all();
+    .all()
+    .map((object) => ({ ...object, sql: normalizeSql(object.sql) }));
+}
+
+/** DDL with its layout taken out (an `ALTER TABLE ADD COLUMN` writes the same column on one line). */
+function normalizeSql(sql: string | null): string | null {
+  return sql === null ? null : sql.replace(/\s+/g, " ").replace(/\(\s/g, "(").replace(/\s\)/g, ")").trim();
 }
 
 export type Dump = { schema: SchemaObject[]; tables: Record<string, string[]> };
