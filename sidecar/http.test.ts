@@ -1,7 +1,7 @@
-import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { RiskReport } from "../server/schemas/risk-report";
 import { createRepoFixture, makeTempDir, type RepoFixture } from "../tests/helpers/git-repos";
 import { startSidecar, type SidecarProcess } from "../tests/helpers/sidecar-process";
@@ -144,6 +144,7 @@ describe("sidecar HTTP API", () => {
 describe("sidecar process", () => {
   it("generates a token into the data folder when none is set, keeps it, and stops on SIGTERM", async () => {
     const dataDir = await makeTempDir("boochat-token-");
+    onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
     const first = await startSidecar({ worktreeRoot: repo.worktreeRoot, dataDir, token: null });
     const tokenFile = path.join(dataDir, "sidecar-token");
     expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);

@@ -1,6 +1,6 @@
-import { access, readdir } from "node:fs/promises";
+import { access, readdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { RiskReport } from "../server/schemas/risk-report";
 import { createRepoFixture, makeTempDir, type RepoFixture } from "../tests/helpers/git-repos";
 import { startSidecar, type SidecarProcess } from "../tests/helpers/sidecar-process";
@@ -71,6 +71,7 @@ describe("POST /v1/worktrees", () => {
 
   it("answers 400 when repoPath is not a git repository, or the base is no commit", async () => {
     const plain = await makeTempDir("boochat-not-a-repo-");
+    onTestFinished(() => rm(plain, { recursive: true, force: true }));
     const notRepo = await sidecar.request<ErrorBody>("POST", "/v1/worktrees", { sessionId: "s4", repoPath: plain });
     expect(notRepo.status).toBe(400);
     expect(notRepo.body.error).toEqual({ code: "not-a-repository", message: `repoPath: ${plain} is not a git repository` });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -18,7 +18,8 @@ import path from "node:path";
  * - No GIT_* variable of the test process reaches the sidecar.
  * - `request` sends JSON with the bearer token (override with `{ token }`, `null` for none, or send
  *   `{ rawBody }` as is) and returns the status and the parsed JSON body (the raw text if not JSON).
- * - `stop()` sends SIGTERM and resolves once the process has exited (SIGKILL after 10 s); `exited`
+ * - `stop()` sends SIGTERM and resolves once the process has exited (SIGKILL after 10 s), then removes
+ *   the data folder if this helper made it; `exited`
  *   resolves with the exit code and signal.
  */
 
@@ -56,6 +57,7 @@ function waitForExit(child: ChildProcess): Promise<void> {
 }
 
 export async function startSidecar(options: StartSidecarOptions): Promise<SidecarProcess> {
+  const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "boochat-sidecar-data-")));
   const chosenToken = options.token === undefined ? randomBytes(24).toString("hex") : options.token;
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -130,12 +132,15 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
       return { status: response.status, body: parsed as T, headers: response.headers };
     },
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = waitForExit(child);
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await gone;
-      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = waitForExit(child);
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await gone;
+        clearTimeout(timer);
+      }
+      // A data folder this helper made is its to remove; one the test passed in is the test's.
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
