@@ -70,7 +70,7 @@ async function seededDatabase(dir: string, count: number): Promise<string> {
 export async function run(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "boochat-bench-delete-"));
-  const repo = await makeUserRepo("bench-project");
+  const repo = await makeUserRepo();
   const sidecar = await startSidecar({ worktreeRoot: repo.worktreeRoot });
   const url = await seededDatabase(dir, options.sessions);
   const db = createDb(url);

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { exists, makeUserRepo } from "../tests/helpers/git-workdir";
-import { e2eSettings, expect, test } from "./fixtures";
+import { e2eSettings, expect, submitNewSession, test } from "./fixtures";
 
 // Real repositories, a real sidecar, the built app: a session with a worktree is created through
 // the UI, work is put at risk on disk, and the block dialog must protect it.
@@ -11,7 +11,7 @@ type Repo = Awaited<ReturnType<typeof makeUserRepo>>;
 let repo: Repo;
 
 test.beforeAll(async () => {
-  repo = await makeUserRepo("e2e-project");
+  repo = await makeUserRepo();
 });
 test.afterAll(async () => {
   await repo.cleanup();
@@ -21,11 +21,7 @@ const screenshotsWanted = process.env.BOOCHAT_UPDATE_SCREENSHOTS === "1";
 
 async function createWorktreeSession(page: Page, title: string) {
   await page.goto("/");
-  await page.getByRole("button", { name: "New session" }).click();
-  const dialog = page.getByRole("dialog", { name: "New session" });
-  await dialog.getByLabel("Title").fill(title);
-  await dialog.getByLabel("Repository path (optional)").fill(repo.repo);
-  await dialog.getByRole("button", { name: "Create session" }).click();
+  await submitNewSession(page, { title, repoPath: repo.repo });
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
   const worktreePath = (await page.getByLabel("Worktree path").textContent()) ?? "";
   expect(worktreePath.startsWith(await fs.realpath(e2eSettings.worktreeRoot))).toBe(true);

@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, submitNewSession, test } from "./fixtures";
 import { STREAM_MARKER, STREAMED_CHUNKS } from "./support/scripted-model-script";
 
 // The real opencode serve behind the built app, with a scripted model streaming chunks slowly:
@@ -9,10 +9,7 @@ const FINAL_TEXT = STREAMED_CHUNKS.join("");
 test("streams the agent's answer into the tab in order, ending with the stored text", async ({ page, db }) => {
   test.setTimeout(120_000);
   await page.goto("/");
-  await page.getByRole("button", { name: "New session" }).click();
-  const dialog = page.getByRole("dialog", { name: "New session" });
-  await dialog.getByLabel("Title").fill("Streaming");
-  await dialog.getByRole("button", { name: "Create session" }).click();
+  await submitNewSession(page, { title: "Streaming" });
   await expect(page.getByRole("heading", { name: "Streaming" })).toBeVisible();
   const log = page.getByRole("log", { name: "Messages" });
   await expect(log).toContainText("No messages yet");

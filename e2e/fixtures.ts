@@ -1,4 +1,4 @@
-import { test as base, expect } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 import { createDb, type Db } from "../server/db";
 import { e2eSettings } from "../playwright.config";
 
@@ -15,3 +15,13 @@ export const test = base.extend<object, { db: Db }>({
 });
 
 export { expect, e2eSettings };
+
+/** Fills and submits the New session dialog as a user would; returns the dialog (for its errors). */
+export async function submitNewSession(page: Page, input: { title: string; repoPath?: string }) {
+  await page.getByRole("button", { name: "New session" }).click();
+  const dialog = page.getByRole("dialog", { name: "New session" });
+  await dialog.getByLabel("Title").fill(input.title);
+  if (input.repoPath) await dialog.getByLabel("Repository path (optional)").fill(input.repoPath);
+  await dialog.getByRole("button", { name: "Create session" }).click();
+  return dialog;
+}

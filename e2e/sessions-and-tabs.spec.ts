@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, submitNewSession, test } from "./fixtures";
 
 test("an empty install says how to start", async ({ page, db }) => {
   // Scratch e2e database: worktree rows (if any) survive as orphans, nothing on disk is touched.
@@ -10,10 +10,7 @@ test("an empty install says how to start", async ({ page, db }) => {
 
 test("sessions and tabs keep their state across a reload", async ({ page }) => {
   await page.goto("/");
-  await page.getByRole("button", { name: "New session" }).click();
-  const dialog = page.getByRole("dialog", { name: "New session" });
-  await dialog.getByLabel("Title").fill("Refactor parser");
-  await dialog.getByRole("button", { name: "Create session" }).click();
+  await submitNewSession(page, { title: "Refactor parser" });
 
   await expect(page).toHaveURL(/\/sessions\/[^/]+$/);
   await expect(page.getByRole("heading", { name: "Refactor parser" })).toBeVisible();
@@ -52,10 +49,7 @@ test("sessions and tabs keep their state across a reload", async ({ page }) => {
 
 test("a blank title is refused with a message naming the field", async ({ page }) => {
   await page.goto("/");
-  await page.getByRole("button", { name: "New session" }).click();
-  const dialog = page.getByRole("dialog", { name: "New session" });
-  await dialog.getByLabel("Title").fill("   ");
-  await dialog.getByRole("button", { name: "Create session" }).click();
+  const dialog = await submitNewSession(page, { title: "   " });
   await expect(dialog.getByRole("alert")).toContainText("title: must not be empty");
 });
 

@@ -10,7 +10,7 @@ let repo: Awaited<ReturnType<typeof makeUserRepo>>;
 let sidecar: SidecarProcess;
 
 beforeAll(async () => {
-  repo = await makeUserRepo("commit-repo");
+  repo = await makeUserRepo();
   sidecar = await startSidecar({ worktreeRoot: repo.worktreeRoot });
 });
 afterAll(async () => {
