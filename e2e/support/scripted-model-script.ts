@@ -1,5 +1,32 @@
+import type { ScriptStep } from "../../tests/helpers/scripted-model-server";
+
 /** What the e2e model server answers: prompts containing the marker stream these chunks, in order. */
 export const STREAM_MARKER = "e2e-stream";
 export const STREAMED_CHUNKS = ["Hello", " from", " the", " scripted", " model", ",", " streamed", " one", " chunk", " at", " a", " time", " and", " in", " order", "."];
 /** Slow enough that a busy 2-core machine still shows the text growing in several steps. */
 export const CHUNK_DELAY_MS = 250;
+
+/**
+ * "delegate: <text>": the model starts a follow-up task through BooChat's MCP tool `new_task`
+ * (opencode names it `boochat_new_task`), passing `<text>` as the prompt and its own task id, read
+ * from the system prompt, as `fromTaskId`; once the tool has answered it finishes with text.
+ */
+export const DELEGATE_MARKER = "delegate: ";
+export const DELEGATED_REPLY = "I started a follow-up task for that.";
+
+/** The id the run's system prompt gives as the one to pass as `fromTaskId`. */
+export function taskIdFromSystemPrompt(system: string): string | null {
+  return /fromTaskId["']?\s*[:=]\s*["'`]?([A-Za-z0-9_-]+)/.exec(system)?.[1] ?? null;
+}
+
+export const DELEGATE_STEPS: ScriptStep[] = [
+  ({ lastUserText, systemText, toolNames }) => {
+    const tool = toolNames.find((name) => name === "boochat_new_task") ?? toolNames.find((name) => name.endsWith("new_task"));
+    const fromTaskId = taskIdFromSystemPrompt(systemText);
+    if (!tool) return { text: `No new_task tool was offered (tools: ${toolNames.join(", ")})` };
+    if (!fromTaskId) return { text: "The system prompt names no task id to pass as fromTaskId" };
+    const prompt = lastUserText.slice(lastUserText.indexOf(DELEGATE_MARKER) + DELEGATE_MARKER.length).trim();
+    return { tool, args: { prompt, fromTaskId } };
+  },
+  { text: DELEGATED_REPLY },
+];

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors";
+import { apiTokenFromPassword } from "../security/api-token";
 
 /**
  * What the agent side needs to know (docs/AGENTS.md): the model from three environment
@@ -46,6 +47,15 @@ export type AgentSettings = {
   skillsDir: string;
   /** The settings file that was read, if any. */
   settingsFile: string | null;
+  /** BooChat's own MCP server, offered to opencode so a run can start follow-ups (`new_task`); absent: not offered. */
+  boochatMcp?: BoochatMcpSettings | null;
+};
+
+export type BoochatMcpSettings = {
+  /** `<app url>/api/mcp` */
+  url: string;
+  /** The API token when the app runs with BOOCHAT_PASSWORD. */
+  token: string | null;
 };
 
 export const ENV_PROVIDER_ID = "boochat";
@@ -210,7 +220,32 @@ export function readAgentSettings(options: { env?: Record<string, string | undef
     silenceMs: 15_000,
     skillsDir: path.resolve(options.cwd ?? process.cwd(), file?.skillsDir ?? "skills"),
     settingsFile: file ? settingsFile : null,
+    boochatMcp: boochatMcpFrom(env),
   };
+}
+
+/**
+ * Where opencode reaches BooChat's MCP server: BOOCHAT_MCP_URL, else the running app's own
+ * address (PORT, which `npm start` sets; HOST when it names one host). Unknown (no app, as in
+ * tests of the runtime alone): null, and runs get no BooChat tools.
+ */
+export function boochatMcpFrom(env: Record<string, string | undefined>): BoochatMcpSettings | null {
+  const password = env.BOOCHAT_PASSWORD;
+  const token = password ? apiTokenFromPassword(password) : null;
+  const explicit = env.BOOCHAT_MCP_URL?.trim();
+  if (explicit) {
+    if (!z.url().safeParse(explicit).success) {
+      throw new AppError("PRECONDITION_FAILED", `BOOCHAT_MCP_URL must be a URL such as http://127.0.0.1:3000/api/mcp, got "${explicit}"`);
+    }
+    return { url: explicit, token };
+  }
+  const port = Number(env.PORT?.trim() ?? "");
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) return null;
+  const host = env.HOST?.trim();
+  // A wildcard address is where the app listens, not where to reach it.
+  const reachable = !host || host === "0.0.0.0" || host === "::" || host === "[::]" ? "127.0.0.1" : host;
+  const hostPart = reachable.includes(":") && !reachable.startsWith("[") ? `[${reachable}]` : reachable;
+  return { url: `http://${hostPart}:${port}/api/mcp`, token };
 }
 
 /** opencode's configuration for these settings (OPENCODE_CONFIG_CONTENT). */
@@ -238,5 +273,19 @@ export function buildOpencodeConfig(settings: AgentSettings): Record<string, unk
     formatter: false,
     lsp: false,
     snapshot: false,
+    // BooChat itself, so an agent can start a follow-up task (tool `boochat_new_task`); OAuth off: a bearer token or nothing.
+    ...(settings.boochatMcp
+      ? {
+          mcp: {
+            boochat: {
+              type: "remote",
+              url: settings.boochatMcp.url,
+              enabled: true,
+              oauth: false,
+              ...(settings.boochatMcp.token ? { headers: { authorization: `Bearer ${settings.boochatMcp.token}` } } : {}),
+            },
+          },
+        }
+      : {}),
   };
 }

@@ -12,7 +12,12 @@ import { pathToFileURL } from "node:url";
  * no hidden state, and two sessions talking at once each follow their own script.
  * Requests no script claims (opencode's title requests) get a short plain text.
  */
-export type ScriptStep =
+export type ScriptStep = FixedStep | ((request: ScriptedRequest) => FixedStep);
+
+/** What a step computed from the request sees (e.g. an id the system prompt carries, the tools offered). */
+export type ScriptedRequest = { lastUserText: string; systemText: string; toolNames: string[] };
+
+type FixedStep =
   | { text: string | string[]; chunkDelayMs?: number; firstChunkDelayMs?: number }
   | { tool: string; args: Record<string, unknown> }
   | { status: number; message: string }
@@ -97,7 +102,14 @@ export async function startScriptedModelServer(options: { port?: number } = {}):
     const scripted = rule?.steps[step];
     requests.push({ at: Date.now(), stream: body.stream === true, lastUserText, step: scripted ? step : null, hasTools });
     const id = `chatcmpl-${++counter}`;
-    const action: ScriptStep = scripted ?? { text: "Done." };
+    const action: FixedStep =
+      typeof scripted === "function"
+        ? scripted({
+            lastUserText,
+            systemText: messages.filter((m) => m.role === "system").map((m) => textOf(m.content)).join("\n"),
+            toolNames: (body.tools ?? []).map((t) => (t as { function?: { name?: string } }).function?.name ?? ""),
+          })
+        : (scripted ?? { text: "Done." });
 
     if ("status" in action) {
       notify(lastUserText, step);
