@@ -16,7 +16,7 @@ export const DELEGATED_REPLY = "I started a follow-up task for that.";
 
 /** The id the run's system prompt gives as the one to pass as `fromTaskId`. */
 export function taskIdFromSystemPrompt(system: string): string | null {
-  return /fromTaskId["']?\s*[:=]\s*["'`]?([A-Za-z0-9_-]+)/.exec(system)?.[1] ?? null;
+  return /fromTaskId["']?\s*[:=]?\s*["'`]([A-Za-z0-9_-]+)["'`]/.exec(system)?.[1] ?? null;
 }
 
 export const DELEGATE_STEPS: ScriptStep[] = [
