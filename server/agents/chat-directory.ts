@@ -26,27 +26,34 @@ export async function resolveChatDirectory(db: Db, chatId: string, dataDir: stri
 export const chatDirectorySelect = {
   id: true,
   sessionId: true,
-  session: { select: { worktree: { select: { id: true, path: true, removedAt: true } } } },
+  worktree: { select: { id: true, path: true, removedAt: true, purpose: true } },
+  session: { select: { worktrees: { where: { purpose: "session", removedAt: null }, select: { id: true, path: true, removedAt: true, purpose: true } } } },
 } as const;
+
+type WorktreeRow = { id: string; path: string; removedAt: Date | null; purpose: string };
 
 export type ChatDirectoryRow = {
   id: string;
   sessionId: string | null;
-  session: { worktree: { id: string; path: string; removedAt: Date | null } | null } | null;
+  /** The tab's own worktree (an arena entry), if it has one. */
+  worktree: WorktreeRow | null;
+  session: { worktrees: WorktreeRow[] } | null;
 };
 
+/**
+ * The tab's own worktree if it has one (an arena entry), else its session's worktree, else a
+ * scratch folder of its own.
+ */
 export async function chatDirectoryOf(chat: ChatDirectoryRow, dataDir: string): Promise<ChatDirectory> {
   const chatId = chat.id;
-  if (chat.sessionId) {
-    const found = chat.session?.worktree;
-    const worktree = found && found.removedAt === null ? found : null;
-    if (worktree) {
-      const stat = await fs.stat(worktree.path).catch(() => null);
-      if (!stat?.isDirectory()) {
-        throw new AppError("PRECONDITION_FAILED", `The session's worktree ${worktree.path} is missing on disk, so the agent has nowhere to work`);
-      }
-      return { path: worktree.path, worktreeId: worktree.id, sessionId: chat.sessionId, scratch: false };
+  const candidates = [chat.worktree, ...(chat.session?.worktrees.filter((w) => w.purpose === "session") ?? [])];
+  const worktree = candidates.find((w): w is WorktreeRow => w !== null && w.removedAt === null) ?? null;
+  if (worktree) {
+    const stat = await fs.stat(worktree.path).catch(() => null);
+    if (!stat?.isDirectory()) {
+      throw new AppError("PRECONDITION_FAILED", `The worktree ${worktree.path} is missing on disk, so the agent has nowhere to work`);
     }
+    return { path: worktree.path, worktreeId: worktree.id, sessionId: chat.sessionId, scratch: false };
   }
   const scratch = path.join(dataDir, "scratch", chatId);
   await fs.mkdir(scratch, { recursive: true });
@@ -55,22 +62,83 @@ export async function chatDirectoryOf(chat: ChatDirectoryRow, dataDir: string): 
 
 /** The creators whose tasks may come without a chat. */
 export const SESSIONLESS_CREATORS = ["arena", "mcp", "new_task", "generic"] as const;
+export type SessionlessCreator = (typeof SESSIONLESS_CREATORS)[number];
+
+export type CreatorChatInput = {
+  creator: string;
+  /** The creator's own reference (an MCP conversation id, …): the same one finds the same chat. None → a new chat. */
+  creatorRef?: string | null;
+  /** The session the chat is a tab of; none → a standalone chat. */
+  sessionId?: string | null;
+  agent: string;
+  title?: string;
+  /** The task whose agent asked for this chat (new_task). */
+  startedByTaskId?: string | null;
+};
+
+/** "<creator>:<session or ->:<reference>": one chat per (creator, reference) in a session. */
+export function creatorKeyOf(input: Pick<CreatorChatInput, "creator" | "creatorRef" | "sessionId">): string | null {
+  const ref = input.creatorRef?.trim();
+  return ref ? `${input.creator}:${input.sessionId ?? "-"}:${ref}` : null;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
 
 /**
- * The chat of a task from a session-less creator, keyed by (creator, the creator's own reference)
- * in `chats.creator_key`, so a follow-up from the same MCP conversation lands in the same chat.
+ * The chat of a task from a session-less creator, resolved by (creator, reference) through the
+ * unique `chats.creator_key`, or created: a new tab at the end of the session's tab row, or a
+ * standalone chat. The lookup and the creation run in one transaction, and a concurrent creation
+ * of the same key (the unique index refuses the second) reads the winner's chat: two tasks with the
+ * same reference always share one chat.
  */
-export async function resolveCreatorChat(
-  db: Db,
-  input: { creator: string; creatorRef?: string | null; agent: string; taskId: string },
-): Promise<string> {
-  const creatorKey = `${input.creator}:${input.creatorRef?.trim() || input.taskId}`;
-  // An upsert on the unique key: two first messages at once still share one chat.
-  const chat = await db.chat.upsert({
-    where: { creatorKey },
-    create: { creatorKey, title: creatorKey, agent: input.agent, sessionId: null },
-    update: {},
-    select: { id: true },
-  });
-  return chat.id;
+export async function resolveCreatorChat(db: Db, input: CreatorChatInput): Promise<{ id: string; created: boolean }> {
+  const creatorKey = creatorKeyOf(input);
+  const sessionId = input.sessionId ?? null;
+  const findExisting = () =>
+    creatorKey ? db.chat.findUnique({ where: { creatorKey }, select: { id: true } }) : Promise.resolve(null);
+  const existing = await findExisting();
+  if (existing) return { id: existing.id, created: false };
+  try {
+    return await db.$transaction(async (tx) => {
+      if (creatorKey) {
+        const found = await tx.chat.findUnique({ where: { creatorKey }, select: { id: true } });
+        if (found) return { id: found.id, created: false };
+      }
+      let position = 0;
+      if (sessionId) {
+        const session = await tx.session.findUnique({ where: { id: sessionId }, select: { id: true } });
+        if (!session) throw notFound("Session", sessionId);
+        const last = await tx.chat.aggregate({ where: { sessionId }, _max: { position: true } });
+        position = (last._max.position ?? -1) + 1;
+      }
+      const chat = await tx.chat.create({
+        data: {
+          creatorKey,
+          sessionId,
+          position,
+          agent: input.agent,
+          title: input.title?.trim() || `${input.creator} task`,
+          startedByTaskId: input.startedByTaskId ?? null,
+        },
+        select: { id: true },
+      });
+      return { id: chat.id, created: true };
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const winner = await findExisting();
+    if (!winner) throw error;
+    return { id: winner.id, created: false };
+  }
+}
+
+const CREATOR_LABELS: Record<string, string> = { mcp: "MCP", generic: "Task", new_task: "Follow-up", arena: "Arena" };
+
+/** A readable tab title for a creator's chat: who made it and the start of the prompt. */
+export function chatTitleFor(creator: string, prompt: string): string {
+  const words = prompt.replace(/\s+/g, " ").trim();
+  const head = words.length > 48 ? `${words.slice(0, 47)}…` : words;
+  return `${CREATOR_LABELS[creator] ?? creator}: ${head}`.slice(0, 200);
 }

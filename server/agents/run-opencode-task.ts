@@ -2,7 +2,7 @@ import type { Task } from "@prisma/client";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { formatModelRef, type AgentSettings, type ModelRef } from "./agent-settings";
-import { resolveChatDirectory, resolveCreatorChat, type ChatDirectory } from "./chat-directory";
+import { chatTitleFor, resolveChatDirectory, resolveCreatorChat, type ChatDirectory } from "./chat-directory";
 import type { ChatEvents } from "./chat-events";
 import { ensureSession, type EnsuredSession } from "./ensure-session";
 import type { RunTracker } from "./event-stream";
@@ -99,7 +99,14 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
 
   let chatId = task.chatId;
   if (!chatId) {
-    chatId = await resolveCreatorChat(db, { creator: task.creator, creatorRef: input.creatorRef, agent: task.agent, taskId: task.id });
+    // A task row written without a chat (a session-less creator that left the choice to the run).
+    ({ id: chatId } = await resolveCreatorChat(db, {
+      creator: task.creator,
+      creatorRef: input.creatorRef,
+      sessionId: task.sessionId,
+      agent: task.agent,
+      title: chatTitleFor(task.creator, task.prompt),
+    }));
     task = await db.task.update({ where: { id: task.id }, data: { chatId } });
   }
   const current = task;
@@ -127,7 +134,7 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
         parts: [{ type: "text", text: current.prompt }],
         model: { providerID: model.providerID, modelID: model.modelID },
         agent: settings.opencodeAgent,
-        ...(settings.systemPrompt ? { system: settings.systemPrompt } : {}),
+        system: [settings.systemPrompt, followUpHint(current.id)].filter(Boolean).join("\n\n"),
         ...(settings.tools ? { tools: settings.tools } : {}),
       });
       return { handle, sent };
@@ -160,6 +167,18 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
     const now = await db.task.findUnique({ where: { id: current.id }, select: { status: true } });
     return (now?.status ?? "failed") as TaskStatus;
   }
+}
+
+/**
+ * Tells the agent which BooChat task it is running, so it can start a follow-up through BooChat's
+ * MCP tool `new_task` (docs/AGENTS.md): the follow-up then lands in a new tab of the same session.
+ */
+export function followUpHint(taskId: string): string {
+  return (
+    `You are running as BooChat task ${taskId}. To hand a separate piece of work to another agent, ` +
+    `call the BooChat tool new_task (boochat_new_task) with fromTaskId "${taskId}" and the prompt; ` +
+    `it runs in a new tab of this session.`
+  );
 }
 
 /** Ends a task that has not started yet (Stop pressed while it was queued). */

@@ -4,7 +4,7 @@ import { getDb, type Db } from "../db";
 import { dataDirFrom } from "../env";
 import { AppError, notFound } from "../errors";
 import { buildOpencodeConfig, formatModelRef, parseModelRef, readAgentSettings, type AgentSettings, type ModelRef } from "./agent-settings";
-import { chatDirectoryOf, chatDirectorySelect, resolveChatDirectory, type ChatDirectoryRow } from "./chat-directory";
+import { chatDirectoryOf, chatDirectorySelect, chatTitleFor, resolveChatDirectory, resolveCreatorChat, type ChatDirectoryRow } from "./chat-directory";
 import { createChatEvents, type ChatEventEnvelope, type ChatEvents } from "./chat-events";
 import { createRunTracker, type RunTracker } from "./event-stream";
 import { runExternalAgentTask } from "./external-agent";
@@ -41,7 +41,13 @@ export type AgentRuntime = {
     model?: string;
     /** Shown in the chat instead of the prompt (a skill run shows `/name args`). */
     display?: string;
-  }): Promise<{ taskId: string; chatId: string | null }>;
+    /** With no chat id: the session whose new tab the task lands in (none → a standalone chat). */
+    sessionId?: string | null;
+    /** With no chat id: the task whose agent started this one (new_task); recorded on the new tab. */
+    startedByTaskId?: string | null;
+    /** With no chat id: the title of a chat made for this task. */
+    chatTitle?: string;
+  }): Promise<{ taskId: string; chatId: string }>;
   abort(taskId: string): Promise<TaskView>;
   getTask(id: string): Promise<TaskView>;
   /** Resolves when the task has ended (tests, benchmarks). */
@@ -159,36 +165,50 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     void guarded.finally(() => runs.delete(taskId));
   }
 
-  async function startTask(input: Parameters<AgentRuntime["startTask"]>[0]): Promise<{ taskId: string; chatId: string | null }> {
+  async function startTask(input: Parameters<AgentRuntime["startTask"]>[0]): Promise<{ taskId: string; chatId: string }> {
     if (stopped) throw new AppError("SERVICE_UNAVAILABLE", "BooChat's agent runtime is stopping");
     const prompt = input.prompt.trim();
     if (!prompt) throw new AppError("BAD_REQUEST", "The message is empty");
     if (prompt.length > MAX_PROMPT) throw new AppError("BAD_REQUEST", `The message is longer than ${MAX_PROMPT} characters`);
-    const model = resolveModel(input.model);
 
-    let chat: (ChatDirectoryRow & { agent: string; tasks: Array<{ id: string }> }) | null = null;
-    if (input.chatId) {
-      // One read tells the chat, whether it is busy, and where its agent works.
-      chat = await db.chat.findUnique({
-        where: { id: input.chatId },
-        select: { ...chatDirectorySelect, agent: true, tasks: { where: { status: { in: ["queued", "running"] } }, select: { id: true }, take: 1 } },
-      });
-      if (!chat) throw notFound("Tab", input.chatId);
-    } else if (input.creator === "tab" || input.creator === "skill") {
+    let chatId = input.chatId ?? null;
+    if (!chatId && (input.creator === "tab" || input.creator === "skill")) {
       throw new AppError("BAD_REQUEST", `A ${input.creator} task needs a chat id`);
     }
-    const agent = input.agent ?? chat?.agent ?? "opencode";
+    if (input.agent && !agentNames().includes(input.agent)) {
+      throw new AppError("BAD_REQUEST", `Unknown agent "${input.agent}": configured are ${agentNames().join(", ")}`);
+    }
+    if (!chatId) {
+      // A session-less creator: its chat is resolved by (creator, reference) or made now, so the
+      // task is shown like any other and ensureSession always has a chat to key on.
+      ({ id: chatId } = await resolveCreatorChat(db, {
+        creator: input.creator,
+        creatorRef: input.creatorRef,
+        sessionId: input.sessionId,
+        agent: input.agent ?? "opencode",
+        title: input.chatTitle ?? chatTitleFor(input.creator, prompt),
+        startedByTaskId: input.startedByTaskId,
+      }));
+    }
+    // One read tells the chat, whether it is busy, and where its agent works.
+    const chat: (ChatDirectoryRow & { agent: string; model: string | null; tasks: Array<{ id: string }> }) | null = await db.chat.findUnique({
+      where: { id: chatId },
+      select: { ...chatDirectorySelect, agent: true, model: true, tasks: { where: { status: { in: ["queued", "running"] } }, select: { id: true }, take: 1 } },
+    });
+    if (!chat) throw notFound("Tab", chatId);
+    const agent = input.agent ?? chat.agent;
     if (!agentNames().includes(agent)) {
       throw new AppError("BAD_REQUEST", `Unknown agent "${agent}": configured are ${agentNames().join(", ")}`);
     }
-    if (!chat && agent !== "opencode") throw new AppError("BAD_REQUEST", `The external agent ${agent} needs a chat to run in`);
-    if (chat && chat.tasks.length > 0) {
+    // The run's model: the one asked for, else the tab's own (an arena entry's), else the default.
+    const model = resolveModel(input.model ?? chat.model ?? undefined);
+    if (chat.tasks.length > 0) {
       throw new AppError("CONFLICT", "This tab is still running a task: wait for it to finish or press Stop");
     }
 
     // opencode's session is made ready while the task is written: neither needs the other.
     const prepared =
-      chat && agent === "opencode"
+      agent === "opencode"
         ? prepareOpencodeSession(taskDeps, { chatId: chat.id, agent, model, directory: chatDirectoryOf(chat, dataDir) })
         : undefined;
     // Its failure belongs to the run, which awaits it; nobody else should be told of it.
@@ -196,33 +216,28 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     let task: Task;
     try {
       task = await db.task.create({
-        data: { chatId: chat?.id ?? null, sessionId: chat?.sessionId ?? null, agent, creator: input.creator, prompt, status: "queued" },
+        data: { chatId: chat.id, sessionId: chat.sessionId, agent, creator: input.creator, prompt, status: "queued" },
       });
     } catch (error) {
       await prepared?.catch(() => undefined);
       throw error;
     }
-    if (chat) {
-      const message: StoredMessage = {
-        id: `usr_${task.id}`,
-        chatId: chat.id,
-        taskId: task.id,
-        role: "user",
-        parts: [{ id: `usr_${task.id}`, type: "text", text: input.display ?? prompt }],
-        createdAt: task.createdAt.toISOString(),
-      };
-      // Subscribers see the prompt before anything the run brings; the run starts before the write.
-      events.publish(chat.id, { type: "message", message });
-      events.publish(chat.id, { type: "task", task: toTaskView(task) });
-      const chatId = chat.id;
-      const saveUserMessage = () => saveMessage(db, { ...message, chatId, createdAt: task.createdAt });
-      launch(task, agent, { creatorRef: input.creatorRef, model, prepared, afterPromptSent: saveUserMessage });
-      // An external agent has no prompt to wait for: its user message is written now.
-      if (agent !== "opencode") await saveUserMessage();
-    } else {
-      launch(task, agent, { creatorRef: input.creatorRef, model });
-    }
-    return { taskId: task.id, chatId: chat?.id ?? null };
+    const message: StoredMessage = {
+      id: `usr_${task.id}`,
+      chatId: chat.id,
+      taskId: task.id,
+      role: "user",
+      parts: [{ id: `usr_${task.id}`, type: "text", text: input.display ?? prompt }],
+      createdAt: task.createdAt.toISOString(),
+    };
+    // Subscribers see the prompt before anything the run brings; the run starts before the write.
+    events.publish(chat.id, { type: "message", message });
+    events.publish(chat.id, { type: "task", task: toTaskView(task) });
+    const saveUserMessage = () => saveMessage(db, { ...message, chatId: chat.id, createdAt: task.createdAt });
+    launch(task, agent, { creatorRef: input.creatorRef, model, prepared, afterPromptSent: saveUserMessage });
+    // An external agent has no prompt to wait for: its user message is written now.
+    if (agent !== "opencode") await saveUserMessage();
+    return { taskId: task.id, chatId: chat.id };
   }
 
   async function getTask(id: string): Promise<TaskView> {

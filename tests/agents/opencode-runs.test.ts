@@ -131,8 +131,10 @@ describe("agent runs on the real opencode serve", () => {
     h.model.script("MCP-FIRST", [{ text: "mcp one" }]);
     h.model.script("MCP-SECOND", [{ text: "mcp two" }]);
     const first = await h.runtime.startTask({ creator: "mcp", creatorRef: "conversation-7", prompt: "MCP-FIRST" });
-    expect(first.chatId).toBeNull();
+    // The chat is resolved when the task is created, so the task is shown and followed like any other.
+    expect(first.chatId).toBeTruthy();
     const firstTask = await h.runtime.waitForTask(first.taskId);
+    expect(firstTask.chatId).toBe(first.chatId);
     expect(firstTask.status).toBe("succeeded");
     const second = await h.runtime.startTask({ creator: "mcp", creatorRef: "conversation-7", prompt: "MCP-SECOND" });
     const secondTask = await h.runtime.waitForTask(second.taskId);
@@ -140,7 +142,8 @@ describe("agent runs on the real opencode serve", () => {
     expect(firstTask.chatId).toBeTruthy();
     expect(secondTask.chatId).toBe(firstTask.chatId);
     const chat = await h.db.chat.findUnique({ where: { id: firstTask.chatId ?? "" } });
-    expect(chat).toMatchObject({ sessionId: null, title: "mcp:conversation-7" });
+    expect(chat).toMatchObject({ sessionId: null, creatorKey: "mcp:-:conversation-7" });
+    expect(chat?.title).toMatch(/^MCP: MCP-FIRST/);
     expect(await h.db.agentSession.count({ where: { chatId: firstTask.chatId ?? "" } })).toBe(1);
     const other = await h.runtime.startTask({ creator: "mcp", creatorRef: "conversation-8", prompt: "MCP-FIRST again" });
     const otherTask = await h.runtime.waitForTask(other.taskId);

@@ -67,7 +67,7 @@ describe("the delete gate", () => {
     expect(await exists(path.join(wt.path, "README.md"))).toBe(true);
     const got = await caller.session.get({ id: wt.id });
     expect(got.worktree).toMatchObject({ path: wt.path, branch: wt.branch });
-    const row = await testDb.db.worktree.findUnique({ where: { sessionId: wt.id } });
+    const row = await testDb.db.worktree.findFirst({ where: { sessionId: wt.id } });
     expect(row).toMatchObject({ path: wt.path, repoPath: repo.repo, removedAt: null });
   });
 

@@ -8,6 +8,7 @@ import * as legacy from "./legacy-install";
 import {
   CHAT_CONTEXT,
   CHAT_CREATOR_KEY,
+  TASK_CREATORS,
   INIT,
   deployInitOnly,
   dumpDatabase,
@@ -136,6 +137,8 @@ function expectWorktreesCopied(file: string): void {
       host: null,
       created_at: old.created_at,
       removed_at: null,
+      // task_creators (when applied) marks every existing worktree as its session's own
+      ...(rows.get(old.worktree_path) && "purpose" in (rows.get(old.worktree_path) as Row) ? { purpose: "session" } : {}),
     });
   }
 }
@@ -163,7 +166,7 @@ describe("chat_context on an install that has only init", () => {
   test("prisma migrate deploy applies chat_context on top of init", () => {
     expect(deployResult.exitCode, deployResult.output).toBe(0);
     const applied = query(migrated, `SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name`);
-    expect(applied.map((m) => m.migration_name)).toEqual([INIT, CHAT_CONTEXT, CHAT_CREATOR_KEY]);
+    expect(applied.map((m) => m.migration_name)).toEqual([INIT, CHAT_CONTEXT, CHAT_CREATOR_KEY, TASK_CREATORS]);
     expect(applied.every((m) => m.finished_at !== null)).toBe(true);
   });
 
@@ -201,8 +204,20 @@ describe("chat_context on an install that has only init", () => {
 });
 
 describe("chat_context is idempotent", () => {
+  // The reruns start from the database as chat_context left it (later migrations change its tables).
+  async function afterChatContext(name: string): Promise<string> {
+    const file = await copyOf(legacyInstall, name);
+    const db = new Database(file);
+    try {
+      db.exec(chatContextSql);
+    } finally {
+      db.close();
+    }
+    return file;
+  }
+
   test("running the chat_context SQL again on a migrated database is no error and no change", async () => {
-    const file = await copyOf(migrated, "rerun");
+    const file = await afterChatContext("rerun");
     const before = dumpDatabase(file);
     const db = new Database(file);
     try {
@@ -215,7 +230,7 @@ describe("chat_context is idempotent", () => {
   });
 
   test("running it again keeps a closed tab's tasks at chat_id NULL and creates no chat for their session", async () => {
-    const file = await copyOf(migrated, "rerun-closed-tabs");
+    const file = await afterChatContext("rerun-closed-tabs");
     const db = new Database(file);
     try {
       // After the migration, the user closes every tab of s_nochat.

@@ -11,6 +11,7 @@ export const migrationsDir = path.join(repoRoot, "prisma", "migrations");
 export const INIT = "20260101000000_init";
 export const CHAT_CONTEXT = "20260102000000_chat_context";
 export const CHAT_CREATOR_KEY = "20260103000000_chat_creator_key";
+export const TASK_CREATORS = "20260104000000_task_creators";
 
 export function readMigrationSql(name: string): Promise<string> {
   return fs.readFile(path.join(migrationsDir, name, "migration.sql"), "utf8");

@@ -5,17 +5,21 @@ import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from
 import { describeRisk } from "../worktree/describe-risk";
 import { checkWorktrees, consentCovers, unverifiedReport } from "../worktree/risk-gate";
 import { withKeyLock } from "../worktree/key-lock";
+import { liveWorktreesWhere, ownWorktree } from "../worktree/session-worktrees";
 
 export type DeleteSessionDeps = { db: Db; sidecar: SidecarClient; riskTimeoutMs: number };
 
+type WorktreeOutcome = { path: string; outcome: "removed" | "kept-as-orphan" };
+
 export type DeleteSessionResult =
-  | { deleted: true; worktree: null }
-  | { deleted: true; worktree: { path: string; outcome: "removed" | "kept-as-orphan" } };
+  | { deleted: true; worktree: null; arenaWorktrees?: WorktreeOutcome[] }
+  | { deleted: true; worktree: WorktreeOutcome; arenaWorktrees?: WorktreeOutcome[] };
 
 /**
  * The delete gate (docs/ARCHITECTURE.md, "The delete gate"). A chat-only session goes at once with
- * no sidecar call; a worktree goes only when the sidecar says clean; anything else is a CONFLICT
- * carrying the risk reports. Force keeps the worktree on disk as an orphan, never removes it.
+ * no sidecar call; worktrees go only when the sidecar says clean; anything else is a CONFLICT
+ * carrying the risk reports. Force keeps the worktrees on disk as orphans, never removes them.
+ * A session owns its own worktree and one per arena entry: the gate covers every one.
  */
 export async function deleteSession(deps: DeleteSessionDeps, input: SessionDeleteInput): Promise<DeleteSessionResult> {
   // Concurrent deletes of one session: the second waits, then finds it gone (NOT_FOUND), never a 500.
@@ -24,19 +28,29 @@ export async function deleteSession(deps: DeleteSessionDeps, input: SessionDelet
 
 async function deleteSessionUnlocked(deps: DeleteSessionDeps, input: SessionDeleteInput): Promise<DeleteSessionResult> {
   const { db, sidecar } = deps;
-  const session = await db.session.findUnique({ where: { id: input.id }, include: { worktree: true } });
+  const session = await db.session.findUnique({
+    where: { id: input.id },
+    include: { worktrees: { where: liveWorktreesWhere, orderBy: { createdAt: "asc" } } },
+  });
   if (!session) throw notFound("Session", input.id);
 
-  const worktree = session.worktree && session.worktree.removedAt === null ? session.worktree : null;
-  if (!worktree) {
+  const own = ownWorktree(session.worktrees);
+  const arena = session.worktrees.filter((w) => w !== own);
+  const worktrees = own ? [own, ...arena] : arena;
+  if (worktrees.length === 0) {
     await deleteSessionRow(db, input.id);
     return { deleted: true, worktree: null };
   }
+  const result = (outcome: WorktreeOutcome["outcome"]): DeleteSessionResult => ({
+    deleted: true,
+    worktree: own ? { path: own.path, outcome } : null,
+    ...(arena.length > 0 ? { arenaWorktrees: arena.map((w) => ({ path: w.path, outcome })) } : {}),
+  });
 
   if (input.force) {
     // Force never touches the disk, so it may escape a sidecar that cannot answer; when the
-    // sidecar does answer, the user must have seen the worktree as it is now.
-    const check = await checkWorktrees(sidecar, [worktree], deps.riskTimeoutMs);
+    // sidecar does answer, the user must have seen the worktrees as they are now.
+    const check = await checkWorktrees(sidecar, worktrees, deps.riskTimeoutMs);
     if (check.sidecarAnswered && !consentCovers(check.reports, input.consent)) {
       throw new AppError(
         "CONFLICT",
@@ -45,14 +59,22 @@ async function deleteSessionUnlocked(deps: DeleteSessionDeps, input: SessionDele
       );
     }
     await deleteSessionRow(db, input.id);
-    return { deleted: true, worktree: { path: worktree.path, outcome: "kept-as-orphan" } };
+    return result("kept-as-orphan");
   }
 
+  if (worktrees.length > 1) {
+    // Several worktrees: all are checked before any goes, so a refusal leaves every one in place.
+    const check = await checkWorktrees(sidecar, worktrees, deps.riskTimeoutMs);
+    const atRisk = check.reports.filter((r) => r.status !== "clean");
+    if (atRisk.length > 0) {
+      throw new AppError("CONFLICT", `Nothing was deleted: ${describeRisk(check.reports)}`, { riskReports: check.reports });
+    }
+  }
   // The sidecar's remove runs the full risk check itself and removes only when it says clean, in
   // one request: no window between the check and the removal, and one round trip instead of two.
-  await removeWorktreeThroughSidecar(deps, worktree);
+  for (const worktree of worktrees) await removeWorktreeThroughSidecar(deps, worktree);
   await deleteSessionRow(db, input.id);
-  return { deleted: true, worktree: { path: worktree.path, outcome: "removed" } };
+  return result("removed");
 }
 
 /**

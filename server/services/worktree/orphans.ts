@@ -33,12 +33,13 @@ export async function inspectOrphan(deps: { db: Db; sidecar: SidecarClient; risk
 export async function reattachOrphan(db: Db, input: { id: string; title?: string }) {
   return withKeyLock(`worktree:${input.id}`, async () => {
     const worktree = await findOrphan(db, input.id);
-    return db.session.create({
-      data: {
-        title: input.title ?? worktree.branch ?? "Reattached worktree",
-        chats: { create: { title: FIRST_TAB_TITLE, position: 0 } },
-        worktree: { connect: { id: worktree.id } },
-      },
+    return db.$transaction(async (tx) => {
+      const session = await tx.session.create({
+        data: { title: input.title ?? worktree.branch ?? "Reattached worktree", chats: { create: { title: FIRST_TAB_TITLE, position: 0 } } },
+      });
+      // It becomes the new session's own worktree, whatever it was before (an arena entry's too).
+      await tx.worktree.update({ where: { id: worktree.id }, data: { sessionId: session.id, purpose: "session" } });
+      return session;
     });
   });
 }

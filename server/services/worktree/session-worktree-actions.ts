@@ -2,11 +2,12 @@ import type { Db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
 import { checkWorktrees } from "./risk-gate";
+import { liveWorktreesWhere, ownWorktree } from "./session-worktrees";
 
 async function liveWorktree(db: Db, sessionId: string) {
-  const session = await db.session.findUnique({ where: { id: sessionId }, include: { worktree: true } });
+  const session = await db.session.findUnique({ where: { id: sessionId }, include: { worktrees: { where: liveWorktreesWhere } } });
   if (!session) throw notFound("Session", sessionId);
-  const worktree = session.worktree && session.worktree.removedAt === null ? session.worktree : null;
+  const worktree = ownWorktree(session.worktrees);
   return { session, worktree };
 }
 

@@ -1,9 +1,19 @@
-import { z } from "zod";
-import { idSchema } from "../../schemas/ids";
+import { taskCreateInput, taskIdInput, taskListInput } from "../../schemas/task";
+import { createTask } from "../../services/task/create-task";
+import { getTaskDetails, listTasks } from "../../services/task/task-views";
 import { publicProcedure, router } from "../init";
 import { agentsOf } from "../../agents/runtime";
 
 export const taskRouter = router({
-  /** Status, error and chat id of one task. */
-  get: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => agentsOf(ctx).getTask(input.id)),
+  /** A task from a script, the CLI, an agent (new_task), the arena or MCP: its chat is resolved or made. */
+  create: publicProcedure.input(taskCreateInput).mutation(({ ctx, input }) => createTask({ db: ctx.db, agents: agentsOf(ctx) }, input)),
+  /** Status, error, prompt, chat, session and the agent's output so far. */
+  get: publicProcedure.input(taskIdInput).query(({ ctx, input }) => getTaskDetails(ctx.db, input.id)),
+  /** The tasks of one tab or one session, newest first. */
+  list: publicProcedure.input(taskListInput).query(({ ctx, input }) => listTasks(ctx.db, input)),
+  /** Stops a task (a queued one never starts); returns it as it ended. */
+  cancel: publicProcedure.input(taskIdInput).mutation(async ({ ctx, input }) => {
+    await agentsOf(ctx).abort(input.id);
+    return getTaskDetails(ctx.db, input.id);
+  }),
 });
