@@ -140,20 +140,29 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
   function launch(
     task: Task,
     agent: string,
-    extra: { creatorRef?: string | null; model?: ModelRef | null; prepared?: Promise<PreparedSession>; afterPromptSent?: () => Promise<void> },
+    extra: {
+      creatorRef?: string | null;
+      model?: ModelRef | null;
+      prepared?: Promise<PreparedSession>;
+      afterPromptSent?: () => Promise<void>;
+      /** The run of the task ahead of this one in the same chat: this one starts when it has ended. */
+      after?: Promise<unknown>;
+    },
   ) {
     const taskId = task.id;
-    let run: Promise<TaskStatus>;
     const external = settings.externalAgents.find((a) => a.name === agent);
-    if (external) {
-      const controller = new AbortController();
-      externalAborts.set(taskId, controller);
-      run = runExternalAgentTask({ db, events, dataDir }, { taskId, agent: external, signal: controller.signal }).finally(() =>
-        externalAborts.delete(taskId),
-      );
-    } else {
-      run = runOpenCodeServerTask(taskDeps, { id: taskId, task, ...extra });
-    }
+    const start = (): Promise<TaskStatus> => {
+      if (external) {
+        const controller = new AbortController();
+        externalAborts.set(taskId, controller);
+        return runExternalAgentTask({ db, events, dataDir }, { taskId, agent: external, signal: controller.signal }).finally(() =>
+          externalAborts.delete(taskId),
+        );
+      }
+      // A task that waited in line reads its row again: it may have been stopped meanwhile.
+      return runOpenCodeServerTask(taskDeps, { id: taskId, ...(extra.after ? {} : { task }), ...extra });
+    };
+    const run = extra.after ? extra.after.catch(() => undefined).then(start) : start();
     // A run never throws at its caller: whatever goes wrong ends the task as failed, in words.
     const guarded = run.catch(async (error: unknown) => {
       const text = error instanceof Error ? error.message : String(error);
@@ -190,10 +199,22 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
         startedByTaskId: input.startedByTaskId,
       }));
     }
-    // One read tells the chat, whether it is busy, and where its agent works.
+    // The busy check and the task's row are one step per chat: two tasks at once cannot both
+    // find the chat idle, so the second waits its turn behind the first.
+    const resolvedChatId = chatId;
+    return withLock(`start:${resolvedChatId}`, () => startInChat(input, resolvedChatId, prompt));
+  }
+
+  async function startInChat(input: Parameters<AgentRuntime["startTask"]>[0], chatId: string, prompt: string): Promise<{ taskId: string; chatId: string }> {
+    // One read tells the chat, whether it is busy (its last task in line), and where its agent works.
     const chat: (ChatDirectoryRow & { agent: string; model: string | null; tasks: Array<{ id: string }> }) | null = await db.chat.findUnique({
       where: { id: chatId },
-      select: { ...chatDirectorySelect, agent: true, model: true, tasks: { where: { status: { in: ["queued", "running"] } }, select: { id: true }, take: 1 } },
+      select: {
+        ...chatDirectorySelect,
+        agent: true,
+        model: true,
+        tasks: { where: { status: { in: ["queued", "running"] } }, select: { id: true }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 },
+      },
     });
     if (!chat) throw notFound("Tab", chatId);
     const agent = input.agent ?? chat.agent;
@@ -202,13 +223,16 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     }
     // The run's model: the one asked for, else the tab's own (an arena entry's), else the default.
     const model = resolveModel(input.model ?? chat.model ?? undefined);
-    if (chat.tasks.length > 0) {
+    const busyWith = chat.tasks[0]?.id ?? null;
+    if (busyWith && (input.creator === "tab" || input.creator === "skill")) {
       throw new AppError("CONFLICT", "This tab is still running a task: wait for it to finish or press Stop");
     }
+    // A script's, an agent's or an MCP client's task waits its turn: same chat, same context.
+    const after = busyWith ? (runs.get(busyWith) ?? Promise.resolve()) : undefined;
 
     // opencode's session is made ready while the task is written: neither needs the other.
     const prepared =
-      agent === "opencode"
+      agent === "opencode" && !after
         ? prepareOpencodeSession(taskDeps, { chatId: chat.id, agent, model, directory: chatDirectoryOf(chat, dataDir) })
         : undefined;
     // Its failure belongs to the run, which awaits it; nobody else should be told of it.
@@ -234,9 +258,9 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     events.publish(chat.id, { type: "message", message });
     events.publish(chat.id, { type: "task", task: toTaskView(task) });
     const saveUserMessage = () => saveMessage(db, { ...message, chatId: chat.id, createdAt: task.createdAt });
-    launch(task, agent, { creatorRef: input.creatorRef, model, prepared, afterPromptSent: saveUserMessage });
-    // An external agent has no prompt to wait for: its user message is written now.
-    if (agent !== "opencode") await saveUserMessage();
+    launch(task, agent, { creatorRef: input.creatorRef, model, prepared, after, afterPromptSent: after ? undefined : saveUserMessage });
+    // An external agent has no prompt to wait for, nor a task waiting in line: its user message is written now.
+    if (agent !== "opencode" || after) await saveUserMessage();
     return { taskId: task.id, chatId: chat.id };
   }
 

@@ -48,12 +48,17 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Maps every AppError thrown by a service to the TRPCError of the same code, once, here. */
+/** Maps every AppError thrown by a service to the TRPCError of the same code, once, here; bad input to words. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  // Bad input reads the same in-process (createCaller: MCP tools, tests) as over HTTP.
+  if (!result.ok && result.error.cause instanceof ZodError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: "BAD_REQUEST", message: `Invalid input: ${describeZodError(cause)}`, cause });
   }
   return result;
 });

@@ -15,7 +15,7 @@ import { pathToFileURL } from "node:url";
 export type ScriptStep = FixedStep | ((request: ScriptedRequest) => FixedStep);
 
 /** What a step computed from the request sees (e.g. an id the system prompt carries, the tools offered). */
-export type ScriptedRequest = { lastUserText: string; systemText: string; toolNames: string[] };
+export type ScriptedRequest = { lastUserText: string; systemText: string; toolNames: string[]; model: string };
 
 type FixedStep =
   | { text: string | string[]; chunkDelayMs?: number; firstChunkDelayMs?: number }
@@ -30,6 +30,8 @@ export type RecordedRequest = {
   lastUserText: string;
   step: number | null;
   hasTools: boolean;
+  /** The model the request named (`mock-1`, …). */
+  model: string;
 };
 
 type Rule = { match: (prompt: string) => boolean; steps: ScriptStep[] };
@@ -86,7 +88,7 @@ export async function startScriptedModelServer(options: { port?: number } = {}):
     }
   }
 
-  async function respond(res: http.ServerResponse, body: { stream?: boolean; messages?: ChatMessage[]; tools?: unknown[] }) {
+  async function respond(res: http.ServerResponse, body: { stream?: boolean; messages?: ChatMessage[]; tools?: unknown[]; model?: string }) {
     const messages = body.messages ?? [];
     let lastUser = -1;
     for (let i = messages.length - 1; i >= 0; i--) {
@@ -100,7 +102,8 @@ export async function startScriptedModelServer(options: { port?: number } = {}):
     const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
     const rule = hasTools ? [...rules].reverse().find((r) => r.match(lastUserText)) : undefined;
     const scripted = rule?.steps[step];
-    requests.push({ at: Date.now(), stream: body.stream === true, lastUserText, step: scripted ? step : null, hasTools });
+    const model = typeof body.model === "string" ? body.model : "";
+    requests.push({ at: Date.now(), stream: body.stream === true, lastUserText, step: scripted ? step : null, hasTools, model });
     const id = `chatcmpl-${++counter}`;
     const action: FixedStep =
       typeof scripted === "function"
@@ -108,6 +111,7 @@ export async function startScriptedModelServer(options: { port?: number } = {}):
             lastUserText,
             systemText: messages.filter((m) => m.role === "system").map((m) => textOf(m.content)).join("\n"),
             toolNames: (body.tools ?? []).map((t) => (t as { function?: { name?: string } }).function?.name ?? ""),
+            model,
           })
         : (scripted ?? { text: "Done." });
 

@@ -8,10 +8,11 @@ import { useTRPC } from "@/trpc/client";
 import { Button } from "../ui/button";
 import { CloseIcon, PencilIcon } from "../ui/icons";
 import { RenameDialog } from "../ui/rename-dialog";
+import { ArenaView } from "../arena/arena-view";
+import { NewArenaDialog } from "../arena/new-arena-dialog";
 import { CommitPanel } from "../worktree/commit-panel";
+import { startedByLabel, type ChatRow } from "./chat-row";
 import { TabContent } from "./tab-content";
-
-type ChatRow = { id: string; title: string };
 
 /** The selected session: its worktree, and its tabs (each an independent agent context). */
 export function SessionView({ sessionId }: { sessionId: string }) {
@@ -21,10 +22,14 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const session = useQuery(trpc.session.get.queryOptions({ id: sessionId }, { retry: false }));
-  const chats = useQuery(trpc.chat.list.queryOptions({ sessionId }, { retry: false }));
+  // Agents open tabs too (new_task, the arena): a light poll shows them without a reload.
+  const chats = useQuery(trpc.chat.list.queryOptions({ sessionId }, { retry: false, refetchInterval: 3_000 }));
 
   const invalidateChats = () => queryClient.invalidateQueries({ queryKey: trpc.chat.list.queryKey({ sessionId }) });
   const selectTab = (id: string) => router.replace(`${pathname}?tab=${encodeURIComponent(id)}`, { scroll: false });
+  const openArena = (id: string) => router.replace(`${pathname}?arena=${encodeURIComponent(id)}`, { scroll: false });
+  const [arenaDialogOpen, setArenaDialogOpen] = useState(false);
+  const arenas = useQuery(trpc.arena.list.queryOptions({ sessionId }, { retry: false }));
 
   const createChat = useMutation(
     trpc.chat.create.mutationOptions({
@@ -62,12 +67,35 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         ) : (
           <p className="text-xs text-zinc-600 dark:text-zinc-400">Chat only: no repository attached.</p>
         )}
+        {worktree ? (
+          <div className="mt-1 flex flex-wrap items-center gap-2 text-xs">
+            <Button variant="secondary" className="px-2 py-0.5 text-xs" onClick={() => setArenaDialogOpen(true)}>
+              New arena
+            </Button>
+            {(arenas.data ?? []).map((arena, index, all) => (
+              <button
+                key={arena.id}
+                type="button"
+                className="rounded px-1 text-indigo-700 underline dark:text-indigo-300"
+                onClick={() => openArena(arena.id)}
+                title={arena.prompt}
+              >
+                Arena {all.length - index}
+                {arena.winnerChatId ? " ✓" : ""}
+              </button>
+            ))}
+            <NewArenaDialog sessionId={sessionId} open={arenaDialogOpen} onOpenChange={setArenaDialogOpen} onCreated={openArena} />
+          </div>
+        ) : null}
       </header>
 
       {worktree && searchParams.get("commit") === "1" ? (
         <CommitPanel sessionId={sessionId} onClose={() => router.replace(selected ? `${pathname}?tab=${encodeURIComponent(selected)}` : pathname)} />
       ) : null}
 
+      {searchParams.get("arena") ? (
+        <ArenaView arenaId={searchParams.get("arena") ?? ""} onClose={() => router.replace(pathname, { scroll: false })} />
+      ) : (
       <Tabs.Root value={selected} onValueChange={selectTab} className="flex min-h-0 flex-1 flex-col">
         <div className="flex items-center gap-1 border-b border-zinc-200 px-3 pt-2 dark:border-zinc-800">
           <Tabs.List aria-label="Tabs" className="flex min-w-0 flex-1 gap-1 overflow-x-auto">
@@ -98,10 +126,11 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         ) : null}
         {tabs.map((chat) => (
           <Tabs.Content key={chat.id} value={chat.id} className="flex min-h-0 flex-1 flex-col">
-            <TabContent chatId={chat.id} />
+            <TabContent chat={chat} onOpenTab={selectTab} />
           </Tabs.Content>
         ))}
       </Tabs.Root>
+      )}
     </div>
   );
 }
@@ -117,6 +146,8 @@ function TabHandle(props: {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [renaming, setRenaming] = useState(false);
+  // A tab an agent opened (new_task) says which tab's agent started it.
+  const startedByText = startedByLabel(chat);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.chat.list.queryKey({ sessionId }) });
   const rename = useMutation(trpc.chat.rename.mutationOptions({ onSuccess: invalidate }));
   const close = useMutation(
@@ -134,8 +165,18 @@ function TabHandle(props: {
     <div
       className={`flex items-center rounded-t-md border border-b-0 ${props.selected ? "border-zinc-300 bg-white dark:border-zinc-700 dark:bg-zinc-900" : "border-transparent"}`}
     >
-      <Tabs.Trigger value={chat.id} className="max-w-48 truncate px-3 py-1.5 text-sm data-[state=active]:font-semibold">
-        {chat.title}
+      <Tabs.Trigger
+        value={chat.id}
+        title={startedByText ?? chat.title}
+        aria-description={startedByText ?? undefined}
+        className="flex max-w-56 items-center gap-1 truncate px-3 py-1.5 text-sm data-[state=active]:font-semibold"
+      >
+        {chat.startedBy ? (
+          <span aria-hidden className="text-xs text-violet-600 dark:text-violet-400">
+            ↳
+          </span>
+        ) : null}
+        <span className="truncate">{chat.title}</span>
       </Tabs.Trigger>
       <button
         type="button"

@@ -1,9 +1,26 @@
 import type { Db } from "../../db";
 import { notFound } from "../../errors";
 
-/** The tabs of a session, in tab order. */
+/**
+ * The tabs of a session, in tab order, each with who started it when an agent did (new_task:
+ * the task and its tab's title) and the branch of its own worktree (an arena entry).
+ */
 export async function listChats(db: Db, sessionId: string) {
   const session = await db.session.findUnique({ where: { id: sessionId }, select: { id: true } });
   if (!session) throw notFound("Session", sessionId);
-  return db.chat.findMany({ where: { sessionId }, orderBy: [{ position: "asc" }, { createdAt: "asc" }] });
+  const chats = await db.chat.findMany({
+    where: { sessionId },
+    orderBy: [{ position: "asc" }, { createdAt: "asc" }],
+    include: {
+      startedByTask: { select: { id: true, chat: { select: { id: true, title: true } } } },
+      worktree: { select: { branch: true, removedAt: true } },
+    },
+  });
+  return chats.map(({ startedByTask, worktree, ...chat }) => ({
+    ...chat,
+    startedBy: startedByTask
+      ? { taskId: startedByTask.id, chatId: startedByTask.chat?.id ?? null, chatTitle: startedByTask.chat?.title ?? null }
+      : null,
+    branch: worktree && worktree.removedAt === null ? worktree.branch : null,
+  }));
 }

@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "../init";
+import { arenaRouter } from "./arena";
 import { chatRouter } from "./chat";
 import { coderRouter } from "./coder";
 import { sessionRouter } from "./session";
@@ -13,6 +14,7 @@ export const appRouter = router({
   coder: coderRouter,
   task: taskRouter,
   skills: skillsRouter,
+  arena: arenaRouter,
 });
 
 /** The API's type: import it (type only) to build a typed client in a script or the browser. */

@@ -1,0 +1,253 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createSidecarClient } from "../../server/sidecar-client";
+import { createRepoFixture, type RepoFixture } from "../helpers/git-repos";
+import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
+import { startSidecar, type SidecarProcess } from "../helpers/sidecar-process";
+import { callerFor } from "../helpers/trpc-caller";
+
+// Session-less creators (issue 7) on the real opencode serve, the real sidecar and a real repository.
+let repo: RepoFixture;
+let h: AgentHarness;
+let sidecar: SidecarProcess;
+
+beforeAll(async () => {
+  repo = await createRepoFixture();
+  [h, sidecar] = await Promise.all([startAgentHarness(), startSidecar({ worktreeRoot: repo.worktreeRoot })]);
+}, 90_000);
+
+vi.setConfig({ testTimeout: 90_000 });
+
+afterAll(async () => {
+  await Promise.allSettled([h?.cleanup(), sidecar?.stop()]);
+  await repo?.cleanup();
+});
+
+function api() {
+  return callerFor(h.db, { sidecar: createSidecarClient({ url: sidecar.url, token: sidecar.token }), agents: h.runtime, riskTimeoutMs: 10_000 });
+}
+
+async function chatOnlySession(title = "Chat only") {
+  return api().session.create({ title });
+}
+
+async function agentSessionsOf(chatId: string) {
+  return h.db.agentSession.findMany({ where: { chatId } });
+}
+
+async function failure(promise: Promise<unknown>): Promise<TRPCError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
+  return error;
+}
+
+describe("task.create for session-less creators", () => {
+  it("gives each creator's task without a chat id a chat, and keys its agent session on that chat", async () => {
+    const session = await chatOnlySession();
+    h.model.script("CREATOR-RUN", [{ text: "creator task done" }]);
+    const parent = await api().task.create({ creator: "generic", prompt: "CREATOR-RUN parent", sessionId: session.id });
+    await h.runtime.waitForTask(parent.taskId);
+
+    const cases = [
+      { creator: "generic", input: { sessionId: session.id }, session: session.id },
+      { creator: "mcp", input: { sessionId: session.id, ref: "mcp-conv-1" }, session: session.id },
+      { creator: "arena", input: { sessionId: session.id }, session: session.id },
+      { creator: "new_task", input: { fromTaskId: parent.taskId }, session: session.id },
+      { creator: "generic", input: {}, session: null },
+      { creator: "mcp", input: { ref: "standalone-conv" }, session: null },
+    ] as const;
+    for (const c of cases) {
+      const created = await api().task.create({ creator: c.creator, prompt: `CREATOR-RUN ${c.creator}`, ...c.input });
+      expect(created.chatId, c.creator).toBeTruthy();
+      expect(created.sessionId).toBe(c.session);
+      const task = await h.runtime.waitForTask(created.taskId);
+      expect([c.creator, task.status, task.error]).toEqual([c.creator, "succeeded", null]);
+      expect(task.chatId).toBe(created.chatId);
+
+      const chat = await h.db.chat.findUniqueOrThrow({ where: { id: created.chatId } });
+      expect(chat.sessionId).toBe(c.session);
+      const rows = await agentSessionsOf(created.chatId);
+      expect(rows, `${c.creator}: one agent session, on the task's chat`).toHaveLength(1);
+      expect(rows[0]?.sessionId).toBe(c.session);
+
+      const details = await api().task.get({ id: created.taskId });
+      expect(details).toMatchObject({ creator: c.creator, status: "succeeded", chatId: created.chatId, output: "creator task done" });
+    }
+    // Every task ever run went through a chat.
+    expect(await h.db.task.count({ where: { chatId: null } })).toBe(0);
+    // Tabs a creator made show up in the session, after its first tab.
+    const tabs = await api().chat.list({ sessionId: session.id });
+    expect(tabs.map((t) => t.title)).toEqual(expect.arrayContaining(["Tab 1", expect.stringMatching(/^MCP: CREATOR-RUN mcp/)]));
+  });
+
+  it("gives the same (creator, ref) one chat, one after the other and at once; the follow-up continues the same agent session", async () => {
+    const session = await chatOnlySession();
+    h.model.script("SAME-REF", [{ text: "same ref answer" }]);
+    const first = await api().task.create({ creator: "mcp", ref: "conv-A", prompt: "SAME-REF one", sessionId: session.id });
+    await h.runtime.waitForTask(first.taskId);
+    const [before] = await agentSessionsOf(first.chatId);
+    const second = await api().task.create({ creator: "mcp", ref: "conv-A", prompt: "SAME-REF two", sessionId: session.id });
+    expect(second.chatId).toBe(first.chatId);
+    expect((await h.runtime.waitForTask(second.taskId)).status).toBe("succeeded");
+    const after = await agentSessionsOf(first.chatId);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.externalId).toBe(before?.externalId);
+    // opencode holds both turns in that one session: the follow-up saw the first exchange.
+    const history = await h.runtime.opencode.client.session.messages({ sessionID: before?.externalId ?? "" });
+    expect((history.data ?? []).filter((m) => m.info.role === "user")).toHaveLength(2);
+
+    // At once: both land in one chat; the second waits its turn and both complete.
+    const [x, y] = await Promise.all([
+      api().task.create({ creator: "generic", ref: "script-7", prompt: "SAME-REF x", sessionId: session.id }),
+      api().task.create({ creator: "generic", ref: "script-7", prompt: "SAME-REF y", sessionId: session.id }),
+    ]);
+    expect(y.chatId).toBe(x.chatId);
+    const done = await Promise.all([h.runtime.waitForTask(x.taskId), h.runtime.waitForTask(y.taskId)]);
+    expect(done.map((t) => t.status)).toEqual(["succeeded", "succeeded"]);
+    expect(await agentSessionsOf(x.chatId)).toHaveLength(1);
+    expect(await h.db.chat.count({ where: { creatorKey: { contains: "script-7" } } })).toBe(1);
+
+    // The same ref in another session is another conversation.
+    const other = await chatOnlySession("Other");
+    const elsewhere = await api().task.create({ creator: "mcp", ref: "conv-A", prompt: "SAME-REF three", sessionId: other.id });
+    expect(elsewhere.chatId).not.toBe(first.chatId);
+    await h.runtime.waitForTask(elsewhere.taskId);
+  });
+
+  it("opens a follow-up (new_task) in a new tab of the starting task's session, which says who started it", async () => {
+    const session = await chatOnlySession("Follow-ups");
+    const [tab] = await api().chat.list({ sessionId: session.id });
+    h.model.script("PARENT-WORK", [{ text: "parent done" }]);
+    h.model.script("CHILD-WORK", [{ text: "child done" }]);
+    const parent = await h.runtime.sendMessage({ chatId: tab?.id ?? "", text: "PARENT-WORK" });
+    const child = await api().task.create({ creator: "new_task", fromTaskId: parent.taskId, prompt: "CHILD-WORK: check the tests" });
+    const sibling = await api().task.create({ creator: "new_task", fromTaskId: parent.taskId, prompt: "CHILD-WORK: update the docs" });
+    expect(child.sessionId).toBe(session.id);
+    expect(new Set([tab?.id, child.chatId, sibling.chatId]).size).toBe(3);
+    expect((await h.runtime.waitForTask(child.taskId)).status).toBe("succeeded");
+    expect((await h.runtime.waitForTask(sibling.taskId)).status).toBe("succeeded");
+
+    const tabs = await api().chat.list({ sessionId: session.id });
+    const opened = tabs.find((t) => t.id === child.chatId);
+    expect(opened?.startedBy).toEqual({ taskId: parent.taskId, chatId: tab?.id, chatTitle: "Tab 1" });
+    expect(opened?.title).toMatch(/^Follow-up: CHILD-WORK: check the tests \(from Tab 1\)$/);
+    expect(tabs.at(-1)?.id).toBe(sibling.chatId);
+  });
+
+  it("refuses bad input with a message naming the problem", async () => {
+    const missing = await failure(api().task.create({ creator: "generic", prompt: "hello", sessionId: "no-such-session" }));
+    expect([missing.code, missing.message]).toEqual(["NOT_FOUND", "Session no-such-session does not exist"]);
+    const parentless = await failure(api().task.create({ creator: "new_task", prompt: "hello", fromTaskId: "no-such-task" }));
+    expect([parentless.code, parentless.message]).toEqual(["NOT_FOUND", "Task no-such-task does not exist"]);
+    const wrongCreator = await failure(api().task.create({ creator: "mcp", prompt: "hello", fromTaskId: "x" }));
+    expect(wrongCreator.code).toBe("BAD_REQUEST");
+    expect(wrongCreator.message).toContain("fromTaskId");
+    const badCreator = await failure(api().task.create({ creator: "tab" as "generic", prompt: "hello" }));
+    expect(badCreator.message).toContain("creator");
+    const empty = await failure(api().task.create({ creator: "generic", prompt: "   " }));
+    expect(empty.message).toContain("prompt: must not be empty");
+    const unknownAgent = await failure(api().task.create({ creator: "generic", prompt: "hello", agent: "nobody" }));
+    expect(unknownAgent.message).toContain('Unknown agent "nobody"');
+    const noFilter = await failure(api().task.list({} as { chatId: string }));
+    expect(noFilter.code).toBe("BAD_REQUEST");
+  });
+
+  it("lists a session's tasks newest first and cancels a running one", async () => {
+    const session = await chatOnlySession("Listing");
+    h.model.script("LIST-ME", [{ text: "listed" }]);
+    const a = await api().task.create({ creator: "generic", prompt: "LIST-ME a", sessionId: session.id });
+    await h.runtime.waitForTask(a.taskId);
+    h.model.script("SLOW-CANCEL", [{ text: Array.from({ length: 80 }, (_, i) => `s${i} `), chunkDelayMs: 100 }]);
+    const b = await api().task.create({ creator: "generic", prompt: "SLOW-CANCEL b", sessionId: session.id });
+    await h.model.waitForStep("SLOW-CANCEL", 0);
+    const cancelled = await api().task.cancel({ id: b.taskId });
+    expect(cancelled.status).toBe("cancelled");
+    const listed = await api().task.list({ sessionId: session.id });
+    expect(listed.map((t) => [t.id, t.status])).toEqual([
+      [b.taskId, "cancelled"],
+      [a.taskId, "succeeded"],
+    ]);
+    expect((await api().task.list({ chatId: a.chatId })).map((t) => t.id)).toContain(a.taskId);
+  });
+});
+
+describe("the database", () => {
+  it("refuses an agent session without a chat", async () => {
+    const insert = h.db.$executeRawUnsafe(
+      `INSERT INTO agent_sessions (id, chat_id, agent, external_id, config_hash) VALUES ('as_null', NULL, 'opencode', 'ext', 'hash')`,
+    );
+    await expect(insert).rejects.toThrow(/NOT NULL constraint failed: agent_sessions\.chat_id/);
+  });
+});
+
+describe("arena", () => {
+  it("runs one prompt with two models, each in its own worktree branch, and stores the winner", async () => {
+    const session = await api().session.create({ title: "Model race", repoPath: repo.clone });
+    // Each contestant writes its answer into the directory opencode runs it in (its worktree).
+    h.model.script("ARENA-RACE", [
+      (request) => {
+        const cwd = /Working directory: (\S+)/.exec(request.systemText)?.[1] ?? "/nonexistent";
+        return { tool: "write", args: { filePath: path.join(cwd, "answer.txt"), content: `answer by ${request.model}\n` } };
+      },
+      (request) => ({ text: `done by ${request.model}` }),
+    ]);
+    const arena = await api().arena.create({
+      sessionId: session.id,
+      prompt: "ARENA-RACE: write your answer",
+      agents: [{ model: "mock/mock-1" }, { model: "mock/mock-2" }],
+    });
+    expect(arena.entries.map((e) => e.model)).toEqual(["mock/mock-1", "mock/mock-2"]);
+    const [one, two] = arena.entries;
+    if (!one?.worktreePath || !two?.worktreePath || !one.task || !two.task) throw new Error("entries without worktree or task");
+    expect(one.worktreePath).not.toBe(two.worktreePath);
+    expect(one.branch).not.toBe(two.branch);
+    expect(one.worktreePath).not.toBe(session.worktree?.path);
+
+    const tasks = await Promise.all([h.runtime.waitForTask(one.task.id), h.runtime.waitForTask(two.task.id)]);
+    expect(tasks.map((t) => [t.status, t.error])).toEqual([
+      ["succeeded", null],
+      ["succeeded", null],
+    ]);
+    expect(await fs.readFile(path.join(one.worktreePath, "answer.txt"), "utf8")).toBe("answer by mock-1\n");
+    expect(await fs.readFile(path.join(two.worktreePath, "answer.txt"), "utf8")).toBe("answer by mock-2\n");
+    await expect(fs.stat(path.join(session.worktree?.path ?? "", "answer.txt"))).rejects.toThrow();
+    const branches = await repo.git(repo.clone, ["branch", "--list", "boochat/arena-*", "--format=%(refname:short)"]);
+    expect(branches.split("\n").sort()).toEqual([one.branch, two.branch].sort());
+
+    const picked = await api().arena.markWinner({ arenaId: arena.id, chatId: two.chatId });
+    expect(picked.winnerChatId).toBe(two.chatId);
+    expect((await api().arena.get({ id: arena.id })).winnerChatId).toBe(two.chatId);
+    expect((await api().arena.list({ sessionId: session.id })).map((a) => a.id)).toEqual([arena.id]);
+    // The entries are tabs of the session with their own branch.
+    const tabs = await api().chat.list({ sessionId: session.id });
+    expect(tabs.filter((t) => t.arenaId === arena.id).map((t) => t.branch)).toEqual([one.branch, two.branch]);
+
+    // Deleting the session goes through the gate for every worktree: the answers block it, nothing goes.
+    const blocked = await failure(api().session.delete({ id: session.id }));
+    expect(blocked.code).toBe("CONFLICT");
+    const reports = (blocked.cause as { data?: { riskReports?: Array<{ path: string; status: string }> } } | undefined)?.data?.riskReports ?? [];
+    const byPath = new Map(reports.map((r) => [r.path, r.status]));
+    expect(byPath.get(one.worktreePath)).toBe("at-risk");
+    expect(byPath.get(two.worktreePath)).toBe("at-risk");
+    expect((await fs.stat(one.worktreePath)).isDirectory()).toBe(true);
+    expect(await h.db.session.count({ where: { id: session.id } })).toBe(1);
+  });
+
+  it("refuses an arena it cannot run, naming why, and leaves nothing behind", async () => {
+    const chatOnly = await chatOnlySession("No repo");
+    const noRepo = await failure(api().arena.create({ sessionId: chatOnly.id, prompt: "x", agents: [{}, {}] }));
+    expect([noRepo.code, noRepo.message]).toEqual(["BAD_REQUEST", expect.stringContaining("has no worktree")]);
+    const withRepo = await api().session.create({ title: "Arena refusals", repoPath: repo.clone });
+    const badModel = await failure(api().arena.create({ sessionId: withRepo.id, prompt: "x", agents: [{}, { model: "mock/nope" }] }));
+    expect(badModel.message).toContain('agents.1.model: unknown model "mock/nope"');
+    const lonely = await failure(api().arena.create({ sessionId: withRepo.id, prompt: "x", agents: [{}] }));
+    expect(lonely.message).toContain("agents: must name at least 2 contestants");
+    expect(await h.db.arena.count({ where: { sessionId: withRepo.id } })).toBe(0);
+    expect(await h.db.worktree.count({ where: { sessionId: withRepo.id } })).toBe(1);
+  });
+});
