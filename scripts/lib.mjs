@@ -46,16 +46,55 @@ export function ensureInstalled() {
   }
 }
 
+/** Addresses only this machine can reach (the same rule as server/security/access-settings.ts). */
+export function isLoopbackAddress(host) {
+  const value = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return value === "localhost" || value === "::1" || /^127(\.\d{1,3}){3}$/.test(value);
+}
+
+/**
+ * Why BooChat must not start with these settings, or null. Listening beyond loopback without a
+ * password would let anyone who reaches the address run agents (and so commands) as this user.
+ */
+export function unsafeListenReason(env) {
+  const host = env.HOST?.trim() || "127.0.0.1";
+  if (isLoopbackAddress(host) || env.BOOCHAT_PASSWORD?.trim()) return null;
+  return (
+    `refusing to start: HOST=${host} makes BooChat reachable from other machines, and BOOCHAT_PASSWORD is not set, ` +
+    "so anyone who can reach it could run agents and commands as you. Set BOOCHAT_PASSWORD (and list the names you " +
+    "browse to in BOOCHAT_ALLOWED_HOSTS), or leave HOST unset to listen on 127.0.0.1 only."
+  );
+}
+
+/** Makes a folder or file private to this user (0700 / 0600), also when it already existed with looser modes. */
+export function makePrivate(file, mode) {
+  try {
+    if ((fs.statSync(file).mode & 0o777) !== mode) fs.chmodSync(file, mode);
+  } catch (error) {
+    log(`warning: could not make ${file} private (mode ${mode.toString(8)}): ${error.message}`);
+  }
+}
+
 /** Default settings every process gets (README, "Settings"). */
 export function withDefaults(env) {
   const out = { ...env, NEXT_TELEMETRY_DISABLED: "1" };
   out.BOOCHAT_DATA_DIR = path.resolve(root, env.BOOCHAT_DATA_DIR?.trim() || "data");
   out.DATABASE_URL = env.DATABASE_URL?.trim() || "file:./data/boochat.db";
+  out.HOST = env.HOST?.trim() || "127.0.0.1";
   out.PORT = env.PORT?.trim() || "3000";
   out.BOOCHAT_SIDECAR_PORT = env.BOOCHAT_SIDECAR_PORT?.trim() || "4319";
   out.BOOCHAT_WORKTREE_ROOT = env.BOOCHAT_WORKTREE_ROOT?.trim() || "/tmp/booworktrees";
-  fs.mkdirSync(out.BOOCHAT_DATA_DIR, { recursive: true });
+  // The data folder holds the sidecar token, opencode's state and the audit log: this user's only.
+  fs.mkdirSync(out.BOOCHAT_DATA_DIR, { recursive: true, mode: 0o700 });
+  makePrivate(out.BOOCHAT_DATA_DIR, 0o700);
   return out;
+}
+
+/** The SQLite file of a `file:` DATABASE_URL (relative to the project root, as the app resolves it), or null. */
+export function sqliteFile(url) {
+  if (!url.startsWith("file:")) return null;
+  const rest = url.slice("file:".length).split("?")[0] ?? "";
+  return rest === "" || rest === ":memory:" ? null : path.resolve(root, rest);
 }
 
 /** BOOCHAT_SIDECAR_TOKEN, else the token in the data folder, else a new one written there (0600). */
@@ -63,6 +102,7 @@ export function ensureSidecarToken(env) {
   if (env.BOOCHAT_SIDECAR_TOKEN?.trim()) return env.BOOCHAT_SIDECAR_TOKEN.trim();
   const file = path.join(env.BOOCHAT_DATA_DIR, "sidecar-token");
   if (fs.existsSync(file)) {
+    makePrivate(file, 0o600);
     const token = fs.readFileSync(file, "utf8").trim();
     if (token) return token;
   }
@@ -76,7 +116,7 @@ export function ensureSidecarToken(env) {
 export function buildIsStale() {
   const stamp = mtime(path.join(root, ".next", "BUILD_ID"));
   if (stamp === 0) return true;
-  const sources = ["app", "server", "trpc", "public", "prisma/schema.prisma", "next.config.mjs", "package-lock.json", "postcss.config.mjs"];
+  const sources = ["app", "server", "trpc", "public", "proxy.ts", "prisma/schema.prisma", "next.config.mjs", "package-lock.json", "postcss.config.mjs"];
   const newest = (entry) => {
     const full = path.join(root, entry);
     let stat;

@@ -3,7 +3,14 @@
 // Flags (used by the e2e tests): --skip-install, --skip-build.
 import fs from "node:fs";
 import path from "node:path";
-import { bin, buildIsStale, ensureInstalled, ensureSidecarToken, log, run, startService, stopServices, withDefaults } from "./lib.mjs";
+import { bin, buildIsStale, ensureInstalled, ensureSidecarToken, log, makePrivate, run, sqliteFile, startService, stopServices, unsafeListenReason, withDefaults } from "./lib.mjs";
+
+// Before anything is installed or built, so a refused setting fails at once.
+const unsafe = unsafeListenReason(process.env);
+if (unsafe) {
+  process.stderr.write(`[boochat] ${unsafe}\n`);
+  process.exit(1);
+}
 
 const flags = new Set(process.argv.slice(2));
 if (!flags.has("--skip-install")) ensureInstalled();
@@ -15,6 +22,8 @@ env.BOOCHAT_SIDECAR_URL ||= `http://127.0.0.1:${env.BOOCHAT_SIDECAR_PORT}`;
 
 log(`applying database migrations to ${env.DATABASE_URL}…`);
 run(bin("prisma"), ["migrate", "deploy"], { env, what: "prisma migrate deploy" });
+const dbFile = sqliteFile(env.DATABASE_URL);
+if (dbFile && fs.existsSync(dbFile)) makePrivate(dbFile, 0o600);
 
 if (!flags.has("--skip-build") && buildIsStale()) {
   log("building the web app…");
@@ -30,8 +39,9 @@ if (runLocalSidecar) {
   children.push(sidecar);
 }
 else log(`using the sidecar at ${env.BOOCHAT_SIDECAR_URL} (BOOCHAT_SIDECAR_URL is set, so none is started here)`);
-children.push(startService("web", bin("next"), ["start", "--hostname", "127.0.0.1", "--port", env.PORT], env));
-log(`BooChat is starting on http://127.0.0.1:${env.PORT} (Ctrl-C stops it)`);
+children.push(startService("web", bin("next"), ["start", "--hostname", env.HOST, "--port", env.PORT], env));
+const shownHost = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
+log(`BooChat is starting on http://${shownHost}:${env.PORT}${env.BOOCHAT_PASSWORD?.trim() ? " (sign-in required)" : ""} (Ctrl-C stops it)`);
 
 let stopping = false;
 async function shutdown(code) {

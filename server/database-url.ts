@@ -7,7 +7,8 @@ export const DEFAULT_DATABASE_URL = "file:./data/boochat.db";
 export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   const url = env.DATABASE_URL && env.DATABASE_URL.trim() !== "" ? env.DATABASE_URL : DEFAULT_DATABASE_URL;
   const file = sqliteFilePath(url);
-  if (file) fs.mkdirSync(path.dirname(file), { recursive: true });
+  // 0700: by default this is the data folder (docs/SECURITY.md).
+  if (file) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   return url;
 }
 

@@ -68,7 +68,7 @@ async function resolveToken(fromEnv: string | undefined, dataDir: string): Promi
 
 export async function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<SidecarSettings> {
   const dataDir = path.resolve(cwd, env.BOOCHAT_DATA_DIR?.trim() || "./data");
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const rootSetting = path.resolve(cwd, env.BOOCHAT_WORKTREE_ROOT?.trim() || DEFAULT_WORKTREE_ROOT);
   await mkdir(rootSetting, { recursive: true });
   const worktreeRoot = await realpath(rootSetting);

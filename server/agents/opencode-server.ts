@@ -95,7 +95,8 @@ export function opencodeEnvironment(options: { dataDir: string; password: string
     XDG_CACHE_HOME: path.join(home, "cache"),
     XDG_STATE_HOME: path.join(home, "state"),
   };
-  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
+  // 0700: opencode keeps conversations and credentials here (the data folder too, if this creates it).
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   return {
     NODE_ENV: "production" as const,
     PATH: process.env.PATH ?? "/usr/bin:/bin",

@@ -1,0 +1,145 @@
+import fs from "node:fs";
+import path from "node:path";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import superjson from "superjson";
+import type { AppRouter } from "../server/trpc/routers/_app";
+import { apiTokenFromPassword } from "../server/security/api-token";
+import { expect, test } from "./fixtures";
+import { startPasswordApp, type PasswordApp } from "./support/password-app";
+import { rawRequest, trpcPaths } from "./support/raw-http";
+
+// A second BooChat with BOOCHAT_PASSWORD, started by scripts/start.mjs like `npm start` would.
+const PASSWORD = "correct horse battery staple";
+const port = Number(process.env.BOOCHAT_E2E_PASSWORD_PORT ?? 3117);
+const sidecarPort = Number(process.env.BOOCHAT_E2E_PASSWORD_SIDECAR_PORT ?? 4417);
+let app: PasswordApp;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  test.setTimeout(150_000);
+  app = await startPasswordApp({ password: PASSWORD, port, sidecarPort });
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+const host = () => `127.0.0.1:${port}`;
+
+function typedClient(token: string | null) {
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${app.url}/api/trpc`, transformer: superjson, headers: token === null ? {} : { authorization: `Bearer ${token}` } })],
+  });
+}
+
+test("without a cookie or token every route answers 401, except sign-in, health and static assets", async () => {
+  const refused = [
+    { method: "GET", path: "/" },
+    { method: "GET", path: "/sessions/some-session" },
+    { method: "GET", path: trpcPaths.query("session.list") },
+    { method: "POST", path: trpcPaths.mutation("session.create"), body: trpcPaths.mutationBody({ title: "anonymous" }) },
+    { method: "POST", path: "/api/mcp", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) },
+    { method: "POST", path: "/api/auth/not-a-route", body: "{}" },
+  ];
+  for (const r of refused) {
+    const response = await rawRequest(port, { ...r, headers: { host: host(), "content-type": "application/json" } });
+    expect(response.status, `${r.method} ${r.path}`).toBe(401);
+    expect(response.headers["www-authenticate"]).toBe('Bearer realm="BooChat"');
+  }
+  // A browser asking for a page gets a page that sends it to the sign-in.
+  const page = await rawRequest(port, { path: "/sessions/abc?tab=t1", headers: { host: host(), accept: "text/html" } });
+  expect(page.status).toBe(401);
+  expect(page.body).toContain('url=/sign-in?next=%2Fsessions%2Fabc%3Ftab%3Dt1"');
+
+  const signIn = await rawRequest(port, { path: "/sign-in", headers: { host: host(), accept: "text/html" } });
+  expect(signIn.status).toBe(200);
+  const health = await rawRequest(port, { path: "/api/health", headers: { host: host() } });
+  expect(health.status).toBe(200);
+  expect(JSON.parse(health.body)).toEqual({ ok: true });
+  const asset = /\/_next\/static\/[^"']+\.js/.exec(signIn.body)?.[0];
+  expect(asset).toBeDefined();
+  expect((await rawRequest(port, { path: asset ?? "", headers: { host: host() } })).status).toBe(200);
+  // Host is checked before anything else, with or without a password.
+  expect((await rawRequest(port, { path: "/sign-in", headers: { host: "evil.example" } })).status).toBe(403);
+});
+
+test("the browser signs in with the password and gets an HTTP-only, SameSite=Strict session cookie", async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: app.url });
+  const page = await context.newPage();
+  await page.goto("/sessions/does-not-matter");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fsessions%2Fdoes-not-matter$/);
+
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong password" })).toBeVisible();
+
+  await page.goto("/sign-in?next=%2F");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${app.url}/`);
+  await expect(page.getByRole("heading", { name: "No session selected" })).toBeVisible();
+
+  const cookie = (await context.cookies()).find((c) => c.name === "boochat_session");
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/" });
+  expect(await page.evaluate(() => document.cookie)).not.toContain("boochat_session");
+
+  // Signed in, the app works: a session created through the UI (a tRPC mutation with the cookie).
+  await page.getByRole("button", { name: "New session" }).click();
+  const dialog = page.getByRole("dialog", { name: "New session" });
+  await dialog.getByLabel("Title").fill("Signed-in work");
+  await dialog.getByRole("button", { name: "Create session" }).click();
+  await expect(page.getByRole("heading", { name: "Signed-in work" })).toBeVisible();
+
+  // Signing out ends it.
+  const out = await page.evaluate(async () => (await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status);
+  expect(out).toBe(200);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2F$/);
+  await context.close();
+});
+
+test("a CLI-style typed client works with the password-derived bearer token, and is refused without it", async () => {
+  const client = typedClient(apiTokenFromPassword(PASSWORD));
+  const created = await client.session.create.mutate({ title: "from the CLI" });
+  const list = await client.session.list.query();
+  expect(list.find((s) => s.id === created.id)?.title).toBe("from the CLI");
+
+  for (const token of [null, apiTokenFromPassword("a wrong password")]) {
+    const error = await typedClient(token).session.list.query().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<AppRouter>).meta?.response).toMatchObject({ status: 401 });
+  }
+});
+
+test("the data folder is 0700 and the generated sidecar token 0600", async () => {
+  expect(fs.statSync(app.dataDir).mode & 0o777).toBe(0o700);
+  expect(fs.statSync(path.join(app.dataDir, "sidecar-token")).mode & 0o777).toBe(0o600);
+});
+
+// Last: it blocks sign-ins from its (forged) address for a minute.
+test("wrong passwords are rate-limited: after five, even the right one waits (429 with Retry-After)", async () => {
+  const attempt = (password: string) =>
+    rawRequest(port, {
+      method: "POST",
+      path: "/api/auth/sign-in",
+      headers: { host: host(), origin: app.url, "content-type": "application/json", "x-forwarded-for": "203.0.113.7" },
+      body: JSON.stringify({ password }),
+    });
+  for (let i = 0; i < 5; i++) expect((await attempt(`guess ${i}`)).status).toBe(401);
+  const blocked = await attempt(PASSWORD);
+  expect(blocked.status).toBe(429);
+  expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
+  expect(JSON.parse(blocked.body).error.message).toMatch(/Too many wrong passwords: try again in \d+ s/);
+  // Another client is not locked out by that one.
+  const other = await rawRequest(port, {
+    method: "POST",
+    path: "/api/auth/sign-in",
+    headers: { host: host(), origin: app.url, "content-type": "application/json" },
+    body: JSON.stringify({ password: PASSWORD }),
+  });
+  expect(other.status, other.body).toBe(200);
+  const setCookie = other.headers["set-cookie"]?.[0] ?? "";
+  expect(setCookie).toMatch(/^boochat_session=v1\.[^;]+;/);
+  for (const attribute of [/; Path=\/(;|$)/, /; HttpOnly(;|$)/i, /; SameSite=Strict(;|$)/i, /; Max-Age=604800(;|$)/]) expect(setCookie).toMatch(attribute);
+});
