@@ -135,10 +135,12 @@ test("an agent inside a run starts a follow-up with new_task: a new tab of the s
   const [followUp] = await trpc.task.list.query({ chatId: followUpTab.id });
   expect(followUp?.prompt).toBe("write the release notes");
 
-  // In the browser, the session shows the new tab, and its name says which tab started it.
-  expect(followUpTab.title).toContain(`(from ${tab.title})`);
+  // In the browser, the new tab says who started it and leads back to that tab.
   await page.goto(`/sessions/${session.id}`);
-  await expect(page.getByRole("tab")).toHaveText([tab.title, followUpTab.title]);
+  await expect(page.getByRole("tab")).toContainText([tab.title, followUpTab.title]);
   await page.getByRole("tab", { name: followUpTab.title }).click();
   await expect(page.getByRole("log", { name: "Messages" }).getByText("write the release notes")).toBeVisible();
+  await expect(page.getByText(`Started by the agent in “${tab.title}”`)).toBeVisible();
+  await page.getByRole("button", { name: "open that tab" }).click();
+  await expect(page.getByRole("tab", { name: tab.title, exact: true })).toHaveAttribute("aria-selected", "true");
 });
