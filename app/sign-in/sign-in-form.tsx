@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { Button } from "../components/ui/button";
 import { FormError, inputClass } from "../components/ui/dialog-frame";
 
@@ -11,6 +11,9 @@ export function SignInForm({ next }: { next: string }) {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Until React runs, a click would submit the bare form (a reload that loses the password typed): wait.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -55,7 +58,7 @@ export function SignInForm({ next }: { next: string }) {
           />
         </div>
         <FormError message={error} />
-        <Button type="submit" variant="primary" className="w-full" disabled={pending}>
+        <Button type="submit" variant="primary" className="w-full" disabled={pending || !ready}>
           {pending ? "Signing in…" : "Sign in"}
         </Button>
       </form>
