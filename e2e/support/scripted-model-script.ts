@@ -21,7 +21,8 @@ export function taskIdFromSystemPrompt(system: string): string | null {
 
 export const DELEGATE_STEPS: ScriptStep[] = [
   ({ lastUserText, systemText, toolNames }) => {
-    const tool = toolNames.find((name) => name === "boochat_new_task") ?? toolNames.find((name) => name.endsWith("new_task"));
+    // The exact name opencode gives MCP tools (`<server>_<tool>`): the run's system prompt names it too.
+    const tool = toolNames.find((name) => name === "boochat_new_task");
     const fromTaskId = taskIdFromSystemPrompt(systemText);
     if (!tool) return { text: `No new_task tool was offered (tools: ${toolNames.join(", ")})` };
     if (!fromTaskId) return { text: "The system prompt names no task id to pass as fromTaskId" };
