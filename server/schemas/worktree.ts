@@ -3,8 +3,11 @@ import { idSchema, titleSchema } from "./ids";
 
 export const worktreeIdInput = z.object({ id: idSchema });
 export const worktreeReattachInput = z.object({ id: idSchema, title: titleSchema.optional() });
-export const sessionWorktreeInput = z.object({ sessionId: idSchema });
+/** A worktree of a session: its own, or (by `path`) one of its arena entries'. */
+const worktreePathSchema = z.string().trim().min(1, "must not be empty").max(4_096, "is too long").optional();
+export const sessionWorktreeInput = z.object({ sessionId: idSchema, path: worktreePathSchema });
 export const sessionCommitInput = z.object({
   sessionId: idSchema,
+  path: worktreePathSchema,
   message: z.string().trim().min(1, "must not be empty").max(10_000, "is too long"),
 });

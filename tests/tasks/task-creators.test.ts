@@ -236,6 +236,25 @@ describe("arena", () => {
     expect(byPath.get(two.worktreePath)).toBe("at-risk");
     expect((await fs.stat(one.worktreePath)).isDirectory()).toBe(true);
     expect(await h.db.session.count({ where: { id: session.id } })).toBe(1);
+
+    // The block dialog's Stash reaches an entry's worktree by its path; then the delete goes through.
+    const foreign = await failure(api().worktree.stash({ sessionId: session.id, path: repo.clone }));
+    expect([foreign.code, foreign.message]).toEqual(["BAD_REQUEST", `path: ${repo.clone} is not a worktree of session "Model race"`]);
+    for (const entry of [one, two]) {
+      const stashed = await api().worktree.stash({ sessionId: session.id, path: entry.worktreePath ?? "" });
+      expect([stashed.stashed, stashed.report.status]).toEqual([true, "clean"]);
+    }
+    const deleted = await api().session.delete({ id: session.id });
+    expect(deleted).toEqual({
+      deleted: true,
+      worktree: { path: session.worktree?.path, outcome: "removed" },
+      arenaWorktrees: [
+        { path: one.worktreePath, outcome: "removed" },
+        { path: two.worktreePath, outcome: "removed" },
+      ],
+    });
+    await expect(fs.stat(one.worktreePath)).rejects.toThrow();
+    await expect(fs.stat(two.worktreePath)).rejects.toThrow();
   });
 
   it("refuses an arena it cannot run, naming why, and leaves nothing behind", async () => {

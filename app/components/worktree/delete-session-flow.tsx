@@ -35,6 +35,11 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
   const del = useMutation(trpc.session.delete.mutationOptions());
   const stash = useMutation(trpc.worktree.stash.mutationOptions());
 
+  async function ownWorktreePath(sessionId: string): Promise<string | null> {
+    const session = await queryClient.fetchQuery(trpc.session.get.queryOptions({ id: sessionId }));
+    return session.worktree?.path ?? null;
+  }
+
   async function afterDeleted(sessionId: string) {
     setBlock(null);
     setError(null);
@@ -79,17 +84,25 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
       onStash={async () => {
         if (!current) return;
         try {
-          const result = await stash.mutateAsync({ sessionId: current.id });
-          const stashedAs = result.stashed ? "changes stashed as stash@{0}" : "nothing to stash";
-          if (result.report.status === "clean") {
+          // Every worktree of the session with uncommitted work (its own, its arena entries').
+          const dirty = (block?.reports ?? []).filter((r) => r.dirty.staged + r.dirty.unstaged + r.dirty.untracked + r.dirty.conflicted > 0);
+          const targets: Array<string | undefined> = dirty.length > 0 ? dirty.map((r) => r.path) : [undefined];
+          const own = await ownWorktreePath(current.id);
+          const results = [];
+          for (const path of targets) results.push(await stash.mutateAsync({ sessionId: current.id, ...(path && path !== own ? { path } : {}) }));
+          const stashed = results.filter((r) => r.stashed).length;
+          const stashedAs = stashed === 0 ? "nothing to stash" : targets.length === 1 ? "changes stashed as stash@{0}" : `changes stashed in ${stashed} worktrees`;
+          // Worktrees not stashed (commits at risk only) keep their report from the block.
+          const reports = [...results.map((r) => r.report), ...(block?.reports ?? []).filter((r) => !targets.includes(r.path))];
+          if (reports.every((r) => r.status === "clean")) {
             await attempt(current, {}, `${stashedAs}; deleting…`);
           } else {
             setError(null);
             setBlock({
               sessionId: current.id,
               sessionTitle: current.title,
-              reports: [result.report],
-              notice: `${stashedAs}; still at risk: ${describeRisk([result.report])}`,
+              reports: reports.filter((r) => r.status !== "clean"),
+              notice: `${stashedAs}; still at risk: ${describeRisk(reports)}`,
             });
           }
         } catch (err) {

@@ -4,10 +4,13 @@ import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from
 import { checkWorktrees } from "./risk-gate";
 import { liveWorktreesWhere, ownWorktree } from "./session-worktrees";
 
-async function liveWorktree(db: Db, sessionId: string) {
+/** The session's own worktree, or the one of its worktrees at `path` (an arena entry's). */
+async function liveWorktree(db: Db, sessionId: string, path?: string) {
   const session = await db.session.findUnique({ where: { id: sessionId }, include: { worktrees: { where: liveWorktreesWhere } } });
   if (!session) throw notFound("Session", sessionId);
-  const worktree = ownWorktree(session.worktrees);
+  if (path === undefined) return { session, worktree: ownWorktree(session.worktrees) };
+  const worktree = session.worktrees.find((w) => w.path === path);
+  if (!worktree) throw new AppError("BAD_REQUEST", `path: ${path} is not a worktree of session "${session.title}"`);
   return { session, worktree };
 }
 
@@ -21,8 +24,8 @@ function sidecarFailure(what: string, error: unknown): never {
  * Stashes the uncommitted work of a session's worktree (`git stash push -u`) so a delete can go on,
  * and returns the fresh report: commits may still block.
  */
-export async function stashSessionWorktree(deps: { db: Db; sidecar: SidecarClient }, sessionId: string) {
-  const { session, worktree } = await liveWorktree(deps.db, sessionId);
+export async function stashSessionWorktree(deps: { db: Db; sidecar: SidecarClient }, sessionId: string, path?: string) {
+  const { session, worktree } = await liveWorktree(deps.db, sessionId, path);
   if (!worktree) throw new AppError("BAD_REQUEST", `Session "${session.title}" has no worktree to stash`);
   try {
     return await deps.sidecar.stash({ path: worktree.path, message: `boochat: ${session.title}` });
@@ -32,8 +35,8 @@ export async function stashSessionWorktree(deps: { db: Db; sidecar: SidecarClien
 }
 
 /** The commit flow: commits every change in the session's worktree with the user's message (never pushes). */
-export async function commitSessionWorktree(deps: { db: Db; sidecar: SidecarClient }, input: { sessionId: string; message: string }) {
-  const { session, worktree } = await liveWorktree(deps.db, input.sessionId);
+export async function commitSessionWorktree(deps: { db: Db; sidecar: SidecarClient }, input: { sessionId: string; path?: string; message: string }) {
+  const { session, worktree } = await liveWorktree(deps.db, input.sessionId, input.path);
   if (!worktree) throw new AppError("BAD_REQUEST", `Session "${session.title}" has no worktree to commit in`);
   try {
     return await deps.sidecar.commit({ path: worktree.path, message: input.message });
@@ -43,8 +46,8 @@ export async function commitSessionWorktree(deps: { db: Db; sidecar: SidecarClie
 }
 
 /** A fresh risk report of a session's worktree (for the commit flow and the session view). */
-export async function sessionWorktreeRisk(deps: { db: Db; sidecar: SidecarClient; riskTimeoutMs: number }, sessionId: string) {
-  const { worktree } = await liveWorktree(deps.db, sessionId);
+export async function sessionWorktreeRisk(deps: { db: Db; sidecar: SidecarClient; riskTimeoutMs: number }, sessionId: string, path?: string) {
+  const { worktree } = await liveWorktree(deps.db, sessionId, path);
   if (!worktree) return null;
   const { reports } = await checkWorktrees(deps.sidecar, [worktree], deps.riskTimeoutMs);
   return reports[0] ?? null;

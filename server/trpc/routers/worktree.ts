@@ -8,7 +8,7 @@ export const worktreeRouter = router({
   inspect: publicProcedure.input(worktreeIdInput).query(({ ctx, input }) => inspectOrphan(ctx, input.id)),
   reattach: publicProcedure.input(worktreeReattachInput).mutation(({ ctx, input }) => reattachOrphan(ctx.db, input)),
   remove: publicProcedure.input(worktreeIdInput).mutation(({ ctx, input }) => removeOrphan(ctx, input.id)),
-  stash: publicProcedure.input(sessionWorktreeInput).mutation(({ ctx, input }) => stashSessionWorktree(ctx, input.sessionId)),
+  stash: publicProcedure.input(sessionWorktreeInput).mutation(({ ctx, input }) => stashSessionWorktree(ctx, input.sessionId, input.path)),
   commit: publicProcedure.input(sessionCommitInput).mutation(({ ctx, input }) => commitSessionWorktree(ctx, input)),
-  risk: publicProcedure.input(sessionWorktreeInput).query(({ ctx, input }) => sessionWorktreeRisk(ctx, input.sessionId)),
+  risk: publicProcedure.input(sessionWorktreeInput).query(({ ctx, input }) => sessionWorktreeRisk(ctx, input.sessionId, input.path)),
 });
