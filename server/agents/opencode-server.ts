@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { createOpencodeClient, type OpencodeClient } from "@opencode-ai/sdk/v2";
+import { forgetOpencodePid, recordOpencodePid, stopLeftoverOpencode } from "./opencode-leftover";
 import { AppError } from "../errors";
 
 /**
@@ -198,6 +199,7 @@ export function createOpencodeServer(options: OpencodeServerOptions): OpencodeSe
     state = "starting";
     generation += 1;
     const thisGeneration = generation;
+    if (thisGeneration === 1) await stopLeftoverOpencode(options.dataDir, log);
     log(`starting opencode serve on ${url()} (generation ${thisGeneration})`);
     const proc = spawn(binary, ["serve", "--hostname", "127.0.0.1", "--port", String(port)], {
       cwd: env.HOME,
@@ -207,6 +209,7 @@ export function createOpencodeServer(options: OpencodeServerOptions): OpencodeSe
     });
     child = proc;
     process.once("exit", onProcessExit);
+    if (proc.pid !== undefined) recordOpencodePid(options.dataDir, proc.pid);
     const tail: string[] = [];
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
@@ -220,6 +223,7 @@ export function createOpencodeServer(options: OpencodeServerOptions): OpencodeSe
     proc.stderr?.on("data", keep);
     proc.on("exit", (code, signal) => {
       process.removeListener("exit", onProcessExit);
+      if (proc.pid !== undefined) forgetOpencodePid(options.dataDir, proc.pid);
       if (child === proc) child = null;
       if (state === "stopped") return;
       state = "exited";
