@@ -5,7 +5,7 @@ import path from "node:path";
 import { createBoochatClient } from "../cli/client";
 import { runCli } from "../cli/run";
 import { expect, test } from "./fixtures";
-import { STREAM_MARKER, STREAMED_CHUNKS } from "./support/scripted-model-script";
+import { SLOW_CHUNKS, SLOW_MARKER, STREAM_MARKER, STREAMED_CHUNKS } from "./support/scripted-model-script";
 
 // The CLI as a user runs it: `npx boochat …` from the project folder, a real child process,
 // against the running e2e app (real opencode, scripted model) at BOOCHAT_URL.
@@ -153,12 +153,13 @@ test("boochat watch still finishes when the live stream breaks: it polls the tas
 
 test("boochat cancel stops a running task; watch ends with exit 3", async ({ db }) => {
   test.setTimeout(120_000);
-  const started = await boochat(["task", `${STREAM_MARKER}: a reply to stop`, "--json"]).done;
+  // A long answer (about 30 s), so the cancel surely lands while it streams, even on a loaded machine.
+  const started = await boochat(["task", `${SLOW_MARKER}: a reply to stop`, "--json"]).done;
   expect(started.code, started.stderr).toBe(0);
   const { taskId } = JSON.parse(started.stdout) as { taskId: string; chatId: string; sessionId: string | null };
 
   const watching = boochat(["watch", taskId]);
-  await expect.poll(() => watching.run.stdout, { timeout: 60_000, intervals: [50] }).toContain("Hello");
+  await expect.poll(() => watching.run.stdout, { timeout: 60_000, intervals: [50] }).toContain("slow0");
   // The CLI's own code, in this process: a child's start-up (npx) could outlast the rest of the reply.
   const cancelled = { stdout: "", stderr: "" };
   const code = await runCli(["cancel", taskId], {
@@ -172,7 +173,9 @@ test("boochat cancel stops a running task; watch ends with exit 3", async ({ db 
   const watched = await watching.done;
   expect(watched.code, watched.stderr).toBe(3);
   expect(watched.stderr).toContain(`Task ${taskId} was cancelled.`);
-  expect(FINAL_TEXT.startsWith(watched.stdout.trimEnd())).toBe(true);
+  // What was streamed before the stop, and nothing after it.
+  expect(SLOW_CHUNKS.join("").startsWith(watched.stdout.trimEnd())).toBe(true);
+  expect(watched.stdout.length).toBeLessThan(SLOW_CHUNKS.join("").length);
   expect((await db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("cancelled");
 });
 

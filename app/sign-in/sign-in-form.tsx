@@ -8,15 +8,16 @@ type SignInAnswer = { ok?: boolean; next?: string; error?: { message?: string } 
 
 export function SignInForm({ next }: { next: string }) {
   const passwordId = useId();
-  const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   // Until React runs, a click would submit the bare form (a reload that loses the password typed): wait.
   const [ready, setReady] = useState(false);
   useEffect(() => setReady(true), []);
 
-  async function submit(event: FormEvent) {
+  async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // Read from the form, not from state: a password typed before the page's script ran is kept.
+    const password = String(new FormData(event.currentTarget).get("password") ?? "");
     setPending(true);
     setError(null);
     try {
@@ -50,9 +51,8 @@ export function SignInForm({ next }: { next: string }) {
             id={passwordId}
             type="password"
             className={inputClass}
-            value={password}
+            name="password"
             autoComplete="current-password"
-            onChange={(e) => setPassword(e.target.value)}
             autoFocus
             required
           />

@@ -6,6 +6,11 @@ export const STREAMED_CHUNKS = ["Hello", " from", " the", " scripted", " model",
 /** Slow enough that a busy 2-core machine still shows the text growing in several steps. */
 export const CHUNK_DELAY_MS = 250;
 
+/** Prompts with this marker get a long answer (about 30 s) that a test can stop half-way. */
+export const SLOW_MARKER = "e2e-slow";
+export const SLOW_CHUNKS = Array.from({ length: 120 }, (_, i) => `slow${i} `);
+export const SLOW_CHUNK_DELAY_MS = 250;
+
 /**
  * "delegate: <text>": the model starts a follow-up task through BooChat's MCP tool `new_task`
  * (opencode names it `boochat_new_task`), passing `<text>` as the prompt and its own task id, read

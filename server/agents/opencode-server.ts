@@ -55,6 +55,8 @@ export type OpencodeServer = {
   /** Called whenever a (re)started process is ready. */
   onReady(listener: (generation: number) => void): () => void;
   stop(): Promise<void>;
+  /** Stops opencode's process group at once, without waiting (the server is being stopped by a signal). */
+  stopNow(): void;
 };
 
 /** The opencode binary that ships with the `opencode-ai` npm package, for this platform. */
@@ -318,6 +320,16 @@ export function createOpencodeServer(options: OpencodeServerOptions): OpencodeSe
     onReady(listener) {
       readyListeners.add(listener);
       return () => readyListeners.delete(listener);
+    },
+    stopNow() {
+      state = "stopped";
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = null;
+      const proc = child;
+      if (!proc) return;
+      killGroup(proc, "SIGTERM");
+      // If opencode ignores SIGTERM while this process still lives, it gets SIGKILL; never keeps the process up.
+      setTimeout(() => killGroup(proc, "SIGKILL"), 2_000).unref();
     },
     async stop() {
       state = "stopped";

@@ -62,6 +62,12 @@ export type AgentRuntime = {
   /** Starts opencode and the event stream now instead of at the first message. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Stops opencode and external agents' processes at once, without waiting: for the signal that
+   * stops the server, which may not give an orderly stop the time to finish (open event streams
+   * can keep the server up until it is killed, and a killed server runs no exit handlers).
+   */
+  stopNow(): void;
 };
 
 /** The runtime with its parts exposed, for tests and the benchmark. */
@@ -369,6 +375,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
       await tracker.connected();
     },
 
+    stopNow() {
+      stopped = true;
+      for (const controller of externalAborts.values()) controller.abort();
+      opencode.stopNow();
+    },
+
     async stop() {
       stopped = true;
       for (const controller of externalAborts.values()) controller.abort();
@@ -444,5 +456,6 @@ export function unavailableRuntime(reason: AppError): AgentRuntime {
     listAgents: () => [],
     start: fail,
     stop: async () => undefined,
+    stopNow: () => undefined,
   };
 }
