@@ -99,6 +99,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
   const runs = new Map<string, Promise<TaskStatus>>();
   const locks = new Map<string, Promise<unknown>>();
   let stopped = false;
+  const createdAt = new Date();
 
   function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = locks.get(key) ?? Promise.resolve();
@@ -270,6 +271,22 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     return { taskId: task.id, chatId: chat.id };
   }
 
+  /**
+   * Tasks a previous BooChat process left queued or running have no run any more (it died with
+   * that process): they end as failed, in words, so their tabs are free for the next message.
+   */
+  async function failInterruptedTasks(): Promise<void> {
+    const interrupted = await db.task.findMany({
+      where: { status: { in: ["queued", "running"] }, createdAt: { lt: createdAt } },
+      select: { id: true },
+    });
+    for (const task of interrupted) {
+      if (runs.has(task.id)) continue;
+      await failTask(db, events, task.id, "BooChat stopped while this task was waiting or running: send it again");
+    }
+    if (interrupted.length > 0) log(`${interrupted.length} task(s) interrupted by the last stop marked failed`);
+  }
+
   async function getTask(id: string): Promise<TaskView> {
     const task = await db.task.findUnique({ where: { id } });
     if (!task) throw notFound("Task", id);
@@ -370,6 +387,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     listAgents,
 
     async start() {
+      await failInterruptedTasks();
       await opencode.ready();
       tracker.start();
       await tracker.connected();
