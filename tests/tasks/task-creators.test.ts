@@ -1,12 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSidecarClient } from "../../server/sidecar-client";
 import { createRepoFixture, type RepoFixture } from "../helpers/git-repos";
 import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
 import { startSidecar, type SidecarProcess } from "../helpers/sidecar-process";
-import { callerFor } from "../helpers/trpc-caller";
+import { callerFor, trpcError } from "../helpers/trpc-caller";
 
 // Session-less creators (issue 7) on the real opencode serve, the real sidecar and a real repository.
 let repo: RepoFixture;
@@ -35,15 +34,6 @@ async function chatOnlySession(title = "Chat only") {
 
 async function agentSessionsOf(chatId: string) {
   return h.db.agentSession.findMany({ where: { chatId } });
-}
-
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
 }
 
 describe("task.create for session-less creators", () => {
@@ -140,20 +130,20 @@ describe("task.create for session-less creators", () => {
   });
 
   it("refuses bad input with a message naming the problem", async () => {
-    const missing = await failure(api().task.create({ creator: "generic", prompt: "hello", sessionId: "no-such-session" }));
+    const missing = await trpcError(api().task.create({ creator: "generic", prompt: "hello", sessionId: "no-such-session" }));
     expect([missing.code, missing.message]).toEqual(["NOT_FOUND", "Session no-such-session does not exist"]);
-    const parentless = await failure(api().task.create({ creator: "new_task", prompt: "hello", fromTaskId: "no-such-task" }));
+    const parentless = await trpcError(api().task.create({ creator: "new_task", prompt: "hello", fromTaskId: "no-such-task" }));
     expect([parentless.code, parentless.message]).toEqual(["NOT_FOUND", "Task no-such-task does not exist"]);
-    const wrongCreator = await failure(api().task.create({ creator: "mcp", prompt: "hello", fromTaskId: "x" }));
+    const wrongCreator = await trpcError(api().task.create({ creator: "mcp", prompt: "hello", fromTaskId: "x" }));
     expect(wrongCreator.code).toBe("BAD_REQUEST");
     expect(wrongCreator.message).toContain("fromTaskId");
-    const badCreator = await failure(api().task.create({ creator: "tab" as "generic", prompt: "hello" }));
+    const badCreator = await trpcError(api().task.create({ creator: "tab" as "generic", prompt: "hello" }));
     expect(badCreator.message).toContain("creator");
-    const empty = await failure(api().task.create({ creator: "generic", prompt: "   " }));
+    const empty = await trpcError(api().task.create({ creator: "generic", prompt: "   " }));
     expect(empty.message).toContain("prompt: must not be empty");
-    const unknownAgent = await failure(api().task.create({ creator: "generic", prompt: "hello", agent: "nobody" }));
+    const unknownAgent = await trpcError(api().task.create({ creator: "generic", prompt: "hello", agent: "nobody" }));
     expect(unknownAgent.message).toContain('Unknown agent "nobody"');
-    const noFilter = await failure(api().task.list({} as { chatId: string }));
+    const noFilter = await trpcError(api().task.list({} as { chatId: string }));
     expect(noFilter.code).toBe("BAD_REQUEST");
   });
 
@@ -228,7 +218,7 @@ describe("arena", () => {
     expect(tabs.filter((t) => t.arenaId === arena.id).map((t) => t.branch)).toEqual([one.branch, two.branch]);
 
     // Deleting the session goes through the gate for every worktree: the answers block it, nothing goes.
-    const blocked = await failure(api().session.delete({ id: session.id }));
+    const blocked = await trpcError(api().session.delete({ id: session.id }));
     expect(blocked.code).toBe("CONFLICT");
     const reports = (blocked.cause as { data?: { riskReports?: Array<{ path: string; status: string }> } } | undefined)?.data?.riskReports ?? [];
     const byPath = new Map(reports.map((r) => [r.path, r.status]));
@@ -238,7 +228,7 @@ describe("arena", () => {
     expect(await h.db.session.count({ where: { id: session.id } })).toBe(1);
 
     // The block dialog's Stash reaches an entry's worktree by its path; then the delete goes through.
-    const foreign = await failure(api().worktree.stash({ sessionId: session.id, path: repo.clone }));
+    const foreign = await trpcError(api().worktree.stash({ sessionId: session.id, path: repo.clone }));
     expect([foreign.code, foreign.message]).toEqual(["BAD_REQUEST", `path: ${repo.clone} is not a worktree of session "Model race"`]);
     for (const entry of [one, two]) {
       const stashed = await api().worktree.stash({ sessionId: session.id, path: entry.worktreePath ?? "" });
@@ -259,12 +249,12 @@ describe("arena", () => {
 
   it("refuses an arena it cannot run, naming why, and leaves nothing behind", async () => {
     const chatOnly = await chatOnlySession("No repo");
-    const noRepo = await failure(api().arena.create({ sessionId: chatOnly.id, prompt: "x", agents: [{}, {}] }));
+    const noRepo = await trpcError(api().arena.create({ sessionId: chatOnly.id, prompt: "x", agents: [{}, {}] }));
     expect([noRepo.code, noRepo.message]).toEqual(["BAD_REQUEST", expect.stringContaining("has no worktree")]);
     const withRepo = await api().session.create({ title: "Arena refusals", repoPath: repo.clone });
-    const badModel = await failure(api().arena.create({ sessionId: withRepo.id, prompt: "x", agents: [{}, { model: "mock/nope" }] }));
+    const badModel = await trpcError(api().arena.create({ sessionId: withRepo.id, prompt: "x", agents: [{}, { model: "mock/nope" }] }));
     expect(badModel.message).toContain('agents.1.model: unknown model "mock/nope"');
-    const lonely = await failure(api().arena.create({ sessionId: withRepo.id, prompt: "x", agents: [{}] }));
+    const lonely = await trpcError(api().arena.create({ sessionId: withRepo.id, prompt: "x", agents: [{}] }));
     expect(lonely.message).toContain("agents: must name at least 2 contestants");
     expect(await h.db.arena.count({ where: { sessionId: withRepo.id } })).toBe(0);
     expect(await h.db.worktree.count({ where: { sessionId: withRepo.id } })).toBe(1);

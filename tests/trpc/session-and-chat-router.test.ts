@@ -1,8 +1,7 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../server/db";
 import { closeChat } from "../../server/services/chat/close-chat";
-import { callerFor } from "../helpers/trpc-caller";
+import { callerFor, trpcError } from "../helpers/trpc-caller";
 import { createTestDb } from "../helpers/test-db";
 
 let testDb: Awaited<ReturnType<typeof createTestDb>>;
@@ -15,15 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await testDb.cleanup();
 });
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 
 describe("sessions", () => {
   it("creates a chat-only session with a first tab and lists it", async () => {
