@@ -54,6 +54,7 @@ test("an arena runs two contestants side by side in their own branches, and the 
   await entries.nth(1).getByRole("button", { name: `Mark ${secondTitle} as winner` }).click();
   await expect(entries.nth(1).getByRole("status").filter({ hasText: "Winner" })).toBeVisible();
   await expect.poll(async () => (await db.arena.findUniqueOrThrow({ where: { id: stored.id } })).winnerChatId).toBe(stored.entries[1]?.id);
+  if (process.env.BOOCHAT_UPDATE_SCREENSHOTS === "1") await page.screenshot({ path: "docs/images/arena.png" });
 
   // The entries are tabs of the session too, each on its own branch.
   await arena.getByRole("button", { name: "Back to tabs" }).click();
