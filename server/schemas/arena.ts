@@ -1,8 +1,13 @@
 import { z } from "zod";
 import { idSchema } from "./ids";
 
-/** One contestant: an agent (default opencode) and, for opencode, a model ("provider/model"). */
-export const arenaContestantSchema = z.object({
+/**
+ * One contestant: an agent (default opencode) and, for opencode, a model ("provider/model").
+ * A bare string names either: "aider" is an agent, "openai/gpt-4.1" an opencode model.
+ */
+export const arenaContestantSchema = z.preprocess(
+  (value) => (typeof value === "string" ? (value.includes("/") ? { model: value } : { agent: value }) : value),
+  z.object({
   agent: z.string().trim().min(1, "must not be empty").max(100, "is too long").optional(),
   model: z
     .string()
@@ -10,7 +15,8 @@ export const arenaContestantSchema = z.object({
     .regex(/^[^/\s]+\/\S+$/, 'must be "provider/model"')
     .max(200, "is too long")
     .optional(),
-});
+  }),
+);
 export type ArenaContestant = z.infer<typeof arenaContestantSchema>;
 
 export const MAX_ARENA_ENTRIES = 6;

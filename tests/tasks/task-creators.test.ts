@@ -254,6 +254,8 @@ describe("arena", () => {
     const withRepo = await api().session.create({ title: "Arena refusals", repoPath: repo.clone });
     const badModel = await trpcError(api().arena.create({ sessionId: withRepo.id, prompt: "x", agents: [{}, { model: "mock/nope" }] }));
     expect(badModel.message).toContain('agents.1.model: unknown model "mock/nope"');
+    const stranger = await trpcError(api().arena.create({ sessionId: withRepo.id, prompt: "x", agents: ["nobody", "mock/mock-2"] }));
+    expect(stranger.message).toContain('agents.0.agent: unknown agent "nobody"');
     const lonely = await trpcError(api().arena.create({ sessionId: withRepo.id, prompt: "x", agents: [{}] }));
     expect(lonely.message).toContain("agents: must name at least 2 contestants");
     expect(await h.db.arena.count({ where: { sessionId: withRepo.id } })).toBe(0);
