@@ -8,13 +8,13 @@ import { idSchema } from "./ids";
 export const arenaContestantSchema = z.preprocess(
   (value) => (typeof value === "string" ? (value.includes("/") ? { model: value } : { agent: value }) : value),
   z.object({
-  agent: z.string().trim().min(1, "must not be empty").max(100, "is too long").optional(),
-  model: z
-    .string()
-    .trim()
-    .regex(/^[^/\s]+\/\S+$/, 'must be "provider/model"')
-    .max(200, "is too long")
-    .optional(),
+    agent: z.string().trim().min(1, "must not be empty").max(100, "is too long").optional(),
+    model: z
+      .string()
+      .trim()
+      .regex(/^[^/\s]+\/\S+$/, 'must be "provider/model"')
+      .max(200, "is too long")
+      .optional(),
   }),
 );
 export type ArenaContestant = z.infer<typeof arenaContestantSchema>;
