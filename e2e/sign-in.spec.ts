@@ -7,6 +7,7 @@ import { apiTokenFromPassword } from "../server/security/api-token";
 import { expect, test } from "./fixtures";
 import { startPasswordApp, type PasswordApp } from "./support/password-app";
 import { rawRequest, trpcPaths } from "./support/raw-http";
+import { DELEGATE_MARKER, DELEGATED_REPLY } from "./support/scripted-model-script";
 
 // A second BooChat with BOOCHAT_PASSWORD, started by scripts/start.mjs like `npm start` would.
 const PASSWORD = "correct horse battery staple";
@@ -18,7 +19,14 @@ test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
   test.setTimeout(150_000);
-  app = await startPasswordApp({ password: PASSWORD, port, sidecarPort });
+  // The e2e scripted model (started by playwright.config.ts) serves this app's opencode too.
+  const modelPort = process.env.BOOCHAT_E2E_MODEL_PORT ?? "4396";
+  app = await startPasswordApp({
+    password: PASSWORD,
+    port,
+    sidecarPort,
+    env: { BOOCHAT_MODEL_BASE_URL: `http://127.0.0.1:${modelPort}/v1`, BOOCHAT_MODEL: "mock-1", BOOCHAT_MODEL_API_KEY: "e2e" },
+  });
 });
 
 test.afterAll(async () => {
@@ -115,6 +123,24 @@ test("a CLI-style typed client works with the password-derived bearer token, and
 test("the data folder is 0700 and the generated sidecar token 0600", async () => {
   expect(fs.statSync(app.dataDir).mode & 0o777).toBe(0o700);
   expect(fs.statSync(path.join(app.dataDir, "sidecar-token")).mode & 0o777).toBe(0o600);
+});
+
+test("an agent's follow-up reaches BooChat's MCP server through the password: opencode sends the bearer token", async () => {
+  test.setTimeout(120_000);
+  const client = typedClient(apiTokenFromPassword(PASSWORD));
+  const session = await client.session.create.mutate({ title: "Follow-up behind a password" });
+  const [tab] = await client.chat.list.query({ sessionId: session.id });
+  const { taskId } = await client.coder.message.mutate({ chatId: tab?.id ?? "", text: `${DELEGATE_MARKER}check the password app` });
+  // Without the token opencode's MCP call gets a 401: no tool, no follow-up tab.
+  await expect.poll(async () => (await client.task.get.query({ id: taskId })).status, { timeout: 90_000 }).toBe("succeeded");
+  expect((await client.task.get.query({ id: taskId })).output).toContain(DELEGATED_REPLY);
+  const tabs = await client.chat.list.query({ sessionId: session.id });
+  expect(tabs).toHaveLength(2);
+  const followUp = tabs[1];
+  expect(followUp?.startedBy).toMatchObject({ taskId, chatTitle: "Tab 1" });
+  await expect
+    .poll(async () => (await client.task.list.query({ chatId: followUp?.id ?? "" })).map((t) => t.status), { timeout: 60_000 })
+    .toEqual(["succeeded"]);
 });
 
 // Last: it blocks sign-ins from its (forged) address for a minute.

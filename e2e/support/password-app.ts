@@ -26,7 +26,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`the password app did not answer /api/health within ${timeoutMs} ms:\n${output()}`);
 }
 
-export async function startPasswordApp(options: { password: string; port: number; sidecarPort: number }): Promise<PasswordApp> {
+export async function startPasswordApp(options: { password: string; port: number; sidecarPort: number; env?: Record<string, string> }): Promise<PasswordApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "boochat-e2e-password-"));
   const dataDir = path.join(dir, "data");
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -39,6 +39,7 @@ export async function startPasswordApp(options: { password: string; port: number
     BOOCHAT_SIDECAR_PORT: String(options.sidecarPort),
     BOOCHAT_PASSWORD: options.password,
     NEXT_TELEMETRY_DISABLED: "1",
+    ...options.env,
   });
   // Its own process group: start.mjs puts the sidecar and `next start` in groups of their own and
   // stops them on SIGTERM; the group kill below is the fallback if start.mjs itself hangs.
