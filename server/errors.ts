@@ -1,3 +1,4 @@
+import type { ZodError } from "zod";
 import type { RiskReport } from "./schemas/risk-report";
 
 /** The error codes services may throw; each maps to the tRPC code of the same name. */
@@ -33,4 +34,14 @@ export class AppError extends Error {
 
 export function notFound(what: string, id: string): AppError {
   return new AppError("NOT_FOUND", `${what} ${id} does not exist`);
+}
+
+/** "title: must not be empty" for each input field that failed validation, joined by "; ". */
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.length > 0 ? issue.path.join(".") : "input";
+      return `${field}: ${issue.message}`;
+    })
+    .join("; ");
 }

@@ -4,7 +4,7 @@ import { createAppContext } from "../context";
 import { AppError } from "../errors";
 import { idSchema } from "../schemas/ids";
 import { createCaller } from "../trpc/routers/_app";
-import { toolError, toolResult } from "./tool-result";
+import { runTool } from "./tool-result";
 
 export type ApiCaller = ReturnType<typeof createCaller>;
 
@@ -46,16 +46,11 @@ export function createBooChatMcpServer(deps: McpServerDeps = {}): McpServer {
       inputSchema: z.object({}),
       annotations: { readOnlyHint: true },
     },
-    async () => {
-      try {
+    () =>
+      runTool(async () => {
         const sessions = await (await caller()).session.list();
-        return toolResult({
-          sessions: sessions.map((s) => ({ id: s.id, title: s.title, branch: s.worktree?.branch ?? null, createdAt: s.createdAt })),
-        });
-      } catch (error) {
-        return toolError(error);
-      }
-    },
+        return { sessions: sessions.map((s) => ({ id: s.id, title: s.title, branch: s.worktree?.branch ?? null, createdAt: s.createdAt })) };
+      }),
   );
 
   server.registerTool(
@@ -75,8 +70,8 @@ export function createBooChatMcpServer(deps: McpServerDeps = {}): McpServer {
         fromTaskId: optionalId.describe("The task whose agent starts this follow-up (set by agents running inside BooChat)"),
       }),
     },
-    async ({ prompt, sessionId, agent, model, fromTaskId }, extra) => {
-      try {
+    ({ prompt, sessionId, agent, model, fromTaskId }, extra) =>
+      runTool(async () => {
         const api = await caller();
         const created = await api.task.create({
           prompt,
@@ -86,11 +81,8 @@ export function createBooChatMcpServer(deps: McpServerDeps = {}): McpServer {
           ...(model ? { model } : {}),
         });
         if (!fromTaskId) state.lastChatId = created.chatId;
-        return toolResult({ taskId: created.taskId, chatId: created.chatId, sessionId: created.sessionId });
-      } catch (error) {
-        return toolError(error);
-      }
-    },
+        return { taskId: created.taskId, chatId: created.chatId, sessionId: created.sessionId };
+      }),
   );
 
   server.registerTool(
@@ -101,13 +93,7 @@ export function createBooChatMcpServer(deps: McpServerDeps = {}): McpServer {
       inputSchema: z.object({ taskId: idSchema.describe("The id new_task returned") }),
       annotations: { readOnlyHint: true },
     },
-    async ({ taskId }) => {
-      try {
-        return toolResult(taskSummary(await (await caller()).task.get({ id: taskId })));
-      } catch (error) {
-        return toolError(error);
-      }
-    },
+    ({ taskId }) => runTool(async () => taskSummary(await (await caller()).task.get({ id: taskId }))),
   );
 
   server.registerTool(
@@ -122,17 +108,14 @@ export function createBooChatMcpServer(deps: McpServerDeps = {}): McpServer {
       }),
       annotations: { readOnlyHint: true },
     },
-    async ({ sessionId, chatId }) => {
-      try {
+    ({ sessionId, chatId }) =>
+      runTool(async () => {
         const api = await caller();
         const filter = chatId ? { chatId } : sessionId ? { sessionId } : state.lastChatId ? { chatId: state.lastChatId } : null;
         if (!filter) throw new AppError("BAD_REQUEST", "Give sessionId or chatId: this conversation has not started a task yet");
         const tasks = await api.task.list(filter);
-        return toolResult({ tasks: tasks.map(taskSummary) });
-      } catch (error) {
-        return toolError(error);
-      }
-    },
+        return { tasks: tasks.map(taskSummary) };
+      }),
   );
 
   return server;

@@ -1,17 +1,12 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { AppError } from "../errors";
+import { AppError, describeZodError } from "../errors";
 
 /** A tool's answer: the JSON as text (what every client shows) and as structured content. */
-export function toolResult(value: Record<string, unknown>): CallToolResult {
+function toolResult(value: Record<string, unknown>): CallToolResult {
   const json = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
   return { content: [{ type: "text", text: JSON.stringify(json, null, 2) }], structuredContent: json };
-}
-
-/** "field: message" for each input field the API refused. */
-function describeZodError(error: ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "input"}: ${issue.message}`).join("; ");
 }
 
 /** The words an API error carries to the MCP client; never a stack trace. */
@@ -27,8 +22,17 @@ export function errorMessage(error: unknown): string {
 }
 
 /** A tool error the model or user can act on (`isError: true`), as MCP wants tool failures reported. */
-export function toolError(error: unknown): CallToolResult {
+function toolError(error: unknown): CallToolResult {
   const internal = errorMessage(error).startsWith("BooChat hit an internal error");
   if (internal) console.error("[mcp] tool failed:", error);
   return { isError: true, content: [{ type: "text", text: errorMessage(error) }] };
+}
+
+/** Runs a tool's work: its value as the tool's result, any failure as a tool error in words. */
+export async function runTool(work: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+  try {
+    return toolResult(await work());
+  } catch (error) {
+    return toolError(error);
+  }
 }

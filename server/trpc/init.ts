@@ -3,7 +3,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { AgentRuntime } from "../agents/runtime";
 import type { Db } from "../db";
-import { AppError, type AppErrorData } from "../errors";
+import { AppError, describeZodError, type AppErrorData } from "../errors";
 import type { SidecarClient } from "../sidecar-client";
 
 export type ContextDeps = {
@@ -21,16 +21,6 @@ export function createContextInner(deps: ContextDeps) {
 }
 
 export type Context = ReturnType<typeof createContextInner>;
-
-/** "title: Too small" lines naming each field that failed validation. */
-function describeZodError(error: ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const field = issue.path.length > 0 ? issue.path.join(".") : "input";
-      return `${field}: ${issue.message}`;
-    })
-    .join("; ");
-}
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
