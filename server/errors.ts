@@ -1,5 +1,6 @@
 import type { ZodError } from "zod";
 import type { RiskReport } from "./schemas/risk-report";
+import type { RunningTask } from "./schemas/session";
 
 /** The error codes services may throw; each maps to the tRPC code of the same name. */
 export type AppErrorCode =
@@ -14,6 +15,8 @@ export type AppErrorCode =
 /** Domain data carried to the client in `error.data`. */
 export type AppErrorData = {
   riskReports?: RiskReport[];
+  /** The agents that keep a session from being deleted (beside riskReports, which may be empty). */
+  runningTasks?: RunningTask[];
 };
 
 /**

@@ -5,6 +5,7 @@ const worktreeSchema = z.object({ path: z.string(), branch: z.string(), head: z.
 const reportsSchema = z.object({ reports: z.array(riskReportSchema) });
 const stashSchema = z.object({ stashed: z.boolean(), ref: z.string().nullable(), report: riskReportSchema });
 const commitSchema = z.object({ committed: z.boolean(), commit: z.string().nullable(), report: riskReportSchema });
+const repositorySchema = z.object({ repoPath: z.string().min(1), worktreePath: z.string() });
 const errorSchema = z.object({ error: z.object({ code: z.string().optional(), message: z.string() }) });
 
 export type SidecarWorktree = z.infer<typeof worktreeSchema>;
@@ -37,6 +38,8 @@ export type SidecarClient = {
   stash(input: { path: string; message: string }): Promise<StashResult>;
   commit(input: { path: string; message: string }): Promise<CommitResult>;
   remove(input: { path: string }, options?: { timeoutMs?: number }): Promise<RemoveResult>;
+  /** The repository a worktree belongs to (for rows recorded without it, by the legacy migration). */
+  repository(input: { path: string }): Promise<{ repoPath: string; worktreePath: string }>;
 };
 
 export type SidecarClientOptions = { url: string; token: string; timeoutMs?: number };
@@ -113,6 +116,11 @@ export function createSidecarClient(options: SidecarClientOptions): SidecarClien
       if (status === 409) return { removed: false, reports: parse(reportsSchema, json, "remove").reports };
       if (status !== 200) fail(status, json);
       return { removed: true };
+    },
+    async repository(input) {
+      const { status, json } = await post("/v1/worktrees/repository", input);
+      if (status !== 200) fail(status, json);
+      return parse(repositorySchema, json, "repository");
     },
   };
 }

@@ -26,28 +26,22 @@ export async function resolveChatDirectory(db: Db, chatId: string, dataDir: stri
 export const chatDirectorySelect = {
   id: true,
   sessionId: true,
-  worktree: { select: { id: true, path: true, removedAt: true, purpose: true } },
-  session: { select: { worktrees: { where: { purpose: "session", removedAt: null }, select: { id: true, path: true, removedAt: true, purpose: true } } } },
+  session: { select: { worktree: { select: { id: true, path: true, removedAt: true } } } },
 } as const;
 
-type WorktreeRow = { id: string; path: string; removedAt: Date | null; purpose: string };
+type WorktreeRow = { id: string; path: string; removedAt: Date | null };
 
 export type ChatDirectoryRow = {
   id: string;
   sessionId: string | null;
-  /** The tab's own worktree (an arena entry), if it has one. */
-  worktree: WorktreeRow | null;
-  session: { worktrees: WorktreeRow[] } | null;
+  session: { worktree: WorktreeRow | null } | null;
 };
 
-/**
- * The tab's own worktree if it has one (an arena entry), else its session's worktree, else a
- * scratch folder of its own.
- */
+/** The session's worktree (an arena entry's is its session's own), else a scratch folder of the tab's own. */
 export async function chatDirectoryOf(chat: ChatDirectoryRow, dataDir: string): Promise<ChatDirectory> {
   const chatId = chat.id;
-  const candidates = [chat.worktree, ...(chat.session?.worktrees.filter((w) => w.purpose === "session") ?? [])];
-  const worktree = candidates.find((w): w is WorktreeRow => w !== null && w.removedAt === null) ?? null;
+  const row = chat.session?.worktree ?? null;
+  const worktree = row && row.removedAt === null ? row : null;
   if (worktree) {
     const stat = await fs.stat(worktree.path).catch(() => null);
     if (!stat?.isDirectory()) {

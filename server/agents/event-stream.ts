@@ -39,6 +39,8 @@ type Run = {
   messages: Map<string, TrackedMessage>;
   error: string | null;
   aborted: boolean;
+  /** Why it was stopped ("Stopped", "Stopped: its tab was closed", …), kept as the task's error. */
+  abortReason: string | null;
   /** Events held back while a resync is fetching the stored messages. */
   held: OpencodePayload[] | null;
   /**
@@ -61,10 +63,12 @@ export type RunTracker = {
   /** Starts the event subscription (idempotent). */
   start(): void;
   track(run: { taskId: string; chatId: string; externalId: string; directory: string }): RunHandle;
-  /** Stop pressed: opencode aborts the session, the task ends `cancelled`. */
-  abort(taskId: string): Promise<boolean>;
+  /** Stop pressed: opencode aborts the session, the task ends `cancelled` with the reason. */
+  abort(taskId: string, reason?: string): Promise<boolean>;
   /** The run could not go on (prompt refused, …): the task fails with this message. */
   fail(taskId: string, message: string): Promise<void>;
+  /** Ends a run that did not stop when asked: the task ends `cancelled` with this reason. */
+  cancel(taskId: string, reason: string): Promise<void>;
   isTracked(taskId: string): boolean;
   /** Forgets a run without ending its task (its prompt never went out; it is tracked again). */
   untrack(taskId: string): void;
@@ -127,7 +131,8 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
   const deltaWriteMs = options.deltaWriteMs ?? 250;
   const runsByTask = new Map<string, Run>();
   const runsBySession = new Map<string, Run>();
-  const pendingAborts = new Set<string>();
+  /** Stops asked for before the run was tracked (its prompt still on its way), with their reasons. */
+  const pendingAborts = new Map<string, string>();
   let started = false;
   let stopped = false;
   let controller: AbortController | null = null;
@@ -378,7 +383,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
       await failTask(db, events, run.taskId, run.error);
     } else if (run.aborted) {
       status = "cancelled";
-      await finishTask(db, events, run.taskId, "cancelled", "Stopped");
+      await finishTask(db, events, run.taskId, "cancelled", run.abortReason ?? "Stopped");
     } else {
       status = "succeeded";
       await finishTask(db, events, run.taskId, "succeeded", null);
@@ -618,6 +623,7 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
         messages: new Map(),
         error: null,
         aborted: false,
+        abortReason: null,
         held: null,
         frozen: new Set(),
         active: false,
@@ -628,21 +634,25 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
       };
       runsByTask.set(taskId, run);
       runsBySession.set(externalId, run);
-      if (pendingAborts.delete(taskId)) {
+      const pendingReason = pendingAborts.get(taskId);
+      if (pendingReason !== undefined) {
+        pendingAborts.delete(taskId);
         run.aborted = true;
+        run.abortReason = pendingReason;
         void finalize(run);
         return { done, cancelledBeforeStart: true };
       }
       return { done, cancelledBeforeStart: false };
     },
 
-    async abort(taskId) {
+    async abort(taskId, reason = "Stopped") {
       const run = runsByTask.get(taskId);
       if (!run) {
-        pendingAborts.add(taskId);
+        pendingAborts.set(taskId, reason);
         return false;
       }
       run.aborted = true;
+      run.abortReason = reason;
       await abortSession(run);
       return true;
     },
@@ -651,6 +661,12 @@ export function createRunTracker(options: RunTrackerOptions): RunTracker {
       const run = runsByTask.get(taskId);
       if (run) await finalize(run, { status: "failed", error: message });
       else await failTask(db, events, taskId, message);
+    },
+
+    async cancel(taskId, reason) {
+      const run = runsByTask.get(taskId);
+      if (run) await finalize(run, { status: "cancelled", error: reason });
+      else await finishTask(db, events, taskId, "cancelled", reason);
     },
 
     isTracked(taskId) {

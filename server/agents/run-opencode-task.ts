@@ -180,8 +180,3 @@ export function followUpHint(taskId: string): string {
     `it runs in a new tab of this session.`
   );
 }
-
-/** Ends a task that has not started yet (Stop pressed while it was queued). */
-export async function cancelQueuedTask(db: Db, events: ChatEvents, taskId: string): Promise<boolean> {
-  return finishTask(db, events, taskId, "cancelled", "Stopped before it started");
-}

@@ -10,9 +10,9 @@ import { createRunTracker, type RunTracker } from "./event-stream";
 import { runExternalAgentTask } from "./external-agent";
 import type { StoredMessage, TaskStatus, TaskView } from "./message-parts";
 import { createOpencodeServer, type OpencodeServer, type OpencodeServerOptions } from "./opencode-server";
-import { cancelQueuedTask, prepareOpencodeSession, runOpenCodeServerTask, type KnownSessions, type OpencodeTaskDeps, type PreparedSession } from "./run-opencode-task";
+import { prepareOpencodeSession, runOpenCodeServerTask, type KnownSessions, type OpencodeTaskDeps, type PreparedSession } from "./run-opencode-task";
 import { listSkills, skillPrompt, type Skill } from "./skills";
-import { failTask, isTerminal, saveMessage, toStoredMessage, toTaskView } from "./task-records";
+import { failTask, finishTask, isTerminal, saveMessage, toStoredMessage, toTaskView } from "./task-records";
 
 export type AgentInfo = {
   name: string;
@@ -48,7 +48,14 @@ export type AgentRuntime = {
     /** With no chat id: the title of a chat made for this task. */
     chatTitle?: string;
   }): Promise<{ taskId: string; chatId: string }>;
+  /** Stop pressed: the agent stops (bounded, see stopTasks), the task ends `cancelled`. */
   abort(taskId: string): Promise<TaskView>;
+  /**
+   * Stops these tasks' agents: opencode aborts, an external agent's process group is killed, a
+   * queued task never starts. Bounded: a run still going after `timeoutMs` (default 10 s) is ended
+   * `cancelled` by BooChat itself, so no caller waits for ever.
+   */
+  stopTasks(taskIds: string[], options?: { reason?: string; timeoutMs?: number }): Promise<void>;
   getTask(id: string): Promise<TaskView>;
   /** Resolves when the task has ended (tests, benchmarks). */
   waitForTask(id: string, timeoutMs?: number): Promise<TaskView>;
@@ -58,6 +65,8 @@ export type AgentRuntime = {
   runSkill(input: { chatId: string; name: string; args?: string }): Promise<{ taskId: string }>;
   /** Ends a tab's agent contexts: running tasks stop, opencode forgets its sessions, the rows go. */
   forgetChat(chatId: string): Promise<void>;
+  /** forgetChat for several tabs at once (a session being deleted): no agent outlives its tabs. */
+  forgetChats(chatIds: string[], options?: { reason?: string }): Promise<void>;
   listAgents(): AgentInfo[];
   /** Starts opencode and the event stream now instead of at the first message. */
   start(): Promise<void>;
@@ -84,10 +93,14 @@ export type AgentRuntimeOptions = {
   dataDir: string;
   /** Overrides for the opencode process (binary, port, restart backoff, timeouts). */
   opencode?: Partial<Omit<OpencodeServerOptions, "dataDir" | "config">>;
+  /** How long a stop waits for an agent to confirm (default STOP_TIMEOUT_MS). */
+  stopTimeoutMs?: number;
   log?: (line: string) => void;
 };
 
 const MAX_PROMPT = 100_000;
+/** How long a stop waits for an agent to confirm before BooChat ends the task itself. */
+export const STOP_TIMEOUT_MS = 10_000;
 
 export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWithInternals {
   const { db, settings, dataDir } = options;
@@ -299,6 +312,50 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     return chat;
   }
 
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+  /** One task: ask its agent to stop, wait (bounded) for the run to end, else end it here. */
+  async function stopTask(taskId: string, reason: string, timeoutMs: number): Promise<void> {
+    const task = await db.task.findUnique({ where: { id: taskId }, select: { status: true } });
+    if (!task || isTerminal(task.status)) return;
+    const external = externalAborts.get(taskId);
+    // An external agent's process group gets SIGTERM, then SIGKILL after a grace period.
+    if (external) external.abort();
+    else if (!(await tracker.abort(taskId, reason))) await finishTask(db, events, taskId, "cancelled", `${reason} before it started`);
+    const run = runs.get(taskId);
+    const ended = run ? await Promise.race([run.then(() => true), sleep(timeoutMs).then(() => false)]) : true;
+    if (!ended) {
+      log(`task ${taskId} did not stop within ${timeoutMs} ms: ended as cancelled`);
+      await tracker.cancel(taskId, `${reason} (the agent did not confirm within ${Math.round(timeoutMs / 1000)} s)`);
+    }
+  }
+
+  async function stopTasks(taskIds: string[], stopOptions: { reason?: string; timeoutMs?: number } = {}): Promise<void> {
+    const reason = stopOptions.reason ?? "Stopped";
+    const timeoutMs = stopOptions.timeoutMs ?? options.stopTimeoutMs ?? STOP_TIMEOUT_MS;
+    await Promise.all(taskIds.map((id) => stopTask(id, reason, timeoutMs)));
+  }
+
+  /** Stops the tabs' tasks, deletes their opencode sessions, and drops their agent_sessions rows. */
+  async function forgetChats(chatIds: string[], forgetOptions: { reason?: string } = {}): Promise<void> {
+    if (chatIds.length === 0) return;
+    const running = await db.task.findMany({ where: { chatId: { in: chatIds }, status: { in: ["queued", "running"] } }, select: { id: true } });
+    await stopTasks(running.map((t) => t.id), { reason: forgetOptions.reason ?? "Stopped" });
+    const rows = await db.agentSession.findMany({ where: { chatId: { in: chatIds }, agent: "opencode" } });
+    for (const row of rows) sessions.forget(row.externalId);
+    if (rows.length > 0) {
+      try {
+        await opencode.ready(5_000);
+        await Promise.all(rows.map((row) => opencode.client.session.delete({ sessionID: row.externalId })));
+      } catch (error) {
+        // Closing a tab or deleting a session must work while opencode is down; its sessions are then left behind.
+        log(`could not delete opencode sessions: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    await db.agentSession.deleteMany({ where: { chatId: { in: chatIds } } });
+    for (const chatId of chatIds) events.forget(chatId);
+  }
+
   const runtime: AgentRuntimeWithInternals = {
     opencode,
     tracker,
@@ -313,16 +370,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     startTask,
 
     async abort(taskId) {
-      const task = await getTask(taskId);
-      if (isTerminal(task.status)) return task;
-      const external = externalAborts.get(taskId);
-      if (external) external.abort();
-      else if (!(await tracker.abort(taskId))) await cancelQueuedTask(db, events, taskId);
-      // The run ends itself once opencode or the process confirms; wait briefly for it.
-      const run = runs.get(taskId);
-      if (run) await Promise.race([run, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      await getTask(taskId);
+      await stopTasks([taskId], { reason: "Stopped" });
       return getTask(taskId);
     },
+
+    stopTasks,
 
     getTask,
 
@@ -366,23 +419,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     },
 
     async forgetChat(chatId) {
-      const running = await db.task.findMany({ where: { chatId, status: { in: ["queued", "running"] } }, select: { id: true } });
-      await Promise.all(running.map((task) => runtime.abort(task.id).catch(() => undefined)));
-      const rows = await db.agentSession.findMany({ where: { chatId } });
-      for (const row of rows) {
-        if (row.agent !== "opencode") continue;
-        sessions.forget(row.externalId);
-        try {
-          await opencode.ready(5_000);
-          await opencode.client.session.delete({ sessionID: row.externalId });
-        } catch (error) {
-          // Closing a tab must work even while opencode is down; its session is then left behind.
-          log(`could not delete opencode session ${row.externalId}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-      await db.agentSession.deleteMany({ where: { chatId } });
-      events.forget(chatId);
+      await forgetChats([chatId], { reason: "Stopped: its tab was closed" });
     },
+
+    forgetChats,
 
     listAgents,
 
@@ -462,6 +502,7 @@ export function unavailableRuntime(reason: AppError): AgentRuntime {
     sendMessage: fail,
     startTask: fail,
     abort: fail,
+    stopTasks: async () => undefined,
     getTask: fail,
     waitForTask: fail,
     listMessages: fail,
@@ -471,6 +512,7 @@ export function unavailableRuntime(reason: AppError): AgentRuntime {
     listSkills: fail,
     runSkill: fail,
     forgetChat: async () => undefined,
+    forgetChats: async () => undefined,
     listAgents: () => [],
     start: fail,
     stop: async () => undefined,

@@ -20,8 +20,20 @@ export const sessionIdInput = z.object({ id: idSchema });
 
 export const sessionDeleteInput = z.object({
   id: idSchema,
+  /** Skips the risk check entirely (no sidecar request): the worktrees stay on disk as orphans. */
   force: z.boolean().optional(),
-  /** The fingerprints of the risk reports the user saw in the block dialog. */
-  consent: z.array(z.string().min(1)).max(100).optional(),
+  /** Left the contract (force no longer needs it); accepted and ignored so older clients still work. */
+  consent: z.unknown().optional(),
 });
 export type SessionDeleteInput = z.infer<typeof sessionDeleteInput>;
+
+/** An agent still at work in a session: a delete without force is refused while any runs. */
+export const runningTaskSchema = z.object({
+  taskId: z.string(),
+  chatId: z.string().nullable(),
+  chatTitle: z.string().nullable(),
+  agent: z.string(),
+  /** The session the task runs in (the one being deleted, or one of its arena entry sessions). */
+  sessionId: z.string().nullable(),
+});
+export type RunningTask = z.infer<typeof runningTaskSchema>;

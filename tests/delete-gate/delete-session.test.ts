@@ -9,7 +9,7 @@ import { startCountingProxy } from "../helpers/counting-proxy";
 import { exists, makeUserRepo } from "../helpers/git-workdir";
 import { startSidecar } from "../helpers/sidecar-process";
 import { createTestDb } from "../helpers/test-db";
-import { callerFor } from "../helpers/trpc-caller";
+import { callerFor, trpcError } from "../helpers/trpc-caller";
 
 let testDb: Awaited<ReturnType<typeof createTestDb>>;
 let repo: Awaited<ReturnType<typeof makeUserRepo>>;
@@ -126,36 +126,67 @@ describe("the delete gate", () => {
     expect(reports[0]?.defaultBranch).toBe("main");
   });
 
-  it("refuses a force delete whose consent is stale, then force-deletes with fresh consent and keeps the worktree as an orphan", async () => {
-    const wt = await sessionWithWorktree("force");
-    await fs.writeFile(path.join(wt.path, "draft.txt"), "v1\n");
-    const first = await conflict(caller.session.delete({ id: wt.id }));
-    const seen = first.reports.map((r) => r.fingerprint);
-
-    // The worktree changes after the user looked: the consent no longer covers it.
-    await fs.writeFile(path.join(wt.path, "second.txt"), "more\n");
-    const stale = await conflict(caller.session.delete({ id: wt.id, force: true, consent: seen }));
-    expect(stale.message).toContain("changed since");
-    expect(stale.reports[0]?.dirty.untracked).toBe(2);
-    expect(await testDb.db.session.findUnique({ where: { id: wt.id } })).not.toBeNull();
-
-    const fresh = stale.reports.map((r) => r.fingerprint);
+  it("force skips the check entirely: zero sidecar requests, the session goes, the worktree stays on disk as an orphan", async () => {
+    const clean = await sessionWithWorktree("force clean");
+    const dirty = await sessionWithWorktree("force dirty");
+    await fs.writeFile(path.join(dirty.path, "draft.txt"), "v1\n");
     proxy.reset();
-    const result = await caller.session.delete({ id: wt.id, force: true, consent: fresh });
-    expect(result).toEqual({ deleted: true, worktree: { path: wt.path, outcome: "kept-as-orphan" } });
-    expect(await testDb.db.session.findUnique({ where: { id: wt.id } })).toBeNull();
-    expect(await fs.readFile(path.join(wt.path, "draft.txt"), "utf8")).toBe("v1\n");
-    const orphans = await caller.worktree.orphans();
-    expect(orphans.map((o) => o.path)).toContain(wt.path);
-    // Force asks for a fresh report to compare fingerprints, and never for a removal.
-    expect(proxy.requests).toEqual(["POST /v1/worktrees/risk"]);
+    expect(await caller.session.delete({ id: clean.id, force: true })).toEqual({ deleted: true, worktree: { path: clean.path, outcome: "kept-as-orphan" } });
+    // A client that still sends the old consent field is not refused.
+    expect(await caller.session.delete({ id: dirty.id, force: true, consent: ["stale"] })).toEqual({
+      deleted: true,
+      worktree: { path: dirty.path, outcome: "kept-as-orphan" },
+    });
+    expect(proxy.requests).toEqual([]);
+    for (const wt of [clean, dirty]) {
+      expect(await testDb.db.session.findUnique({ where: { id: wt.id } })).toBeNull();
+      expect(await exists(path.join(wt.path, "README.md"))).toBe(true);
+      expect(await testDb.db.worktree.findUnique({ where: { path: wt.path } })).toMatchObject({ sessionId: null, removedAt: null });
+    }
+    expect(await fs.readFile(path.join(dirty.path, "draft.txt"), "utf8")).toBe("v1\n");
+    const orphans = (await caller.worktree.orphans()).map((o) => o.path);
+    expect(orphans).toEqual(expect.arrayContaining([clean.path, dirty.path]));
+  });
+
+  it("refuses to delete a session with a running or queued task, from the database alone; Stop agents ends them and the delete goes on", async () => {
+    const chatOnly = await caller.session.create({ title: "agents at work" });
+    const wt = await sessionWithWorktree("agents in a worktree");
+    const [chatOnlyTab] = await caller.chat.list({ sessionId: chatOnly.id });
+    const [wtTab] = await caller.chat.list({ sessionId: wt.id });
+    const running = await testDb.db.task.create({
+      data: { chatId: chatOnlyTab?.id, sessionId: chatOnly.id, agent: "opencode", creator: "tab", prompt: "work", status: "running" },
+    });
+    const queued = await testDb.db.task.create({
+      data: { chatId: wtTab?.id, sessionId: wt.id, agent: "aider", creator: "mcp", prompt: "more", status: "queued" },
+    });
+    proxy.reset();
+    for (const [session, task, agent, tab] of [
+      [chatOnly.id, running, "opencode", chatOnlyTab],
+      [wt.id, queued, "aider", wtTab],
+    ] as const) {
+      const refused = await trpcError(caller.session.delete({ id: session }));
+      expect(refused.code).toBe("CONFLICT");
+      expect(refused.message).toBe(`Nothing was deleted: 1 agent is still running (${agent} in “Tab 1”). Stop them first, or force the delete.`);
+      expect((refused.cause as AppError).data).toEqual({
+        runningTasks: [{ taskId: task.id, chatId: tab?.id, chatTitle: "Tab 1", agent, sessionId: session }],
+        riskReports: [],
+      });
+    }
+    expect(proxy.requests).toEqual([]);
+
+    expect((await caller.session.stopAgents({ id: wt.id })).stopped.map((t) => t.taskId)).toEqual([queued.id]);
+    expect(await testDb.db.task.findUnique({ where: { id: queued.id } })).toMatchObject({ status: "cancelled", error: "Stopped from the delete dialog" });
+    expect(await caller.session.delete({ id: wt.id })).toMatchObject({ deleted: true, worktree: { outcome: "removed" } });
+    // Force stops them too: the task ends cancelled, never left running without its session.
+    expect(await caller.session.delete({ id: chatOnly.id, force: true })).toEqual({ deleted: true, worktree: null });
+    expect(await testDb.db.task.findUnique({ where: { id: running.id } })).toMatchObject({ status: "cancelled" });
   });
 
   it("removes an orphan only through the gate", async () => {
     const wt = await sessionWithWorktree("orphan");
     await fs.writeFile(path.join(wt.path, "keep.txt"), "keep\n");
-    const { reports } = await conflict(caller.session.delete({ id: wt.id }));
-    await caller.session.delete({ id: wt.id, force: true, consent: reports.map((r) => r.fingerprint) });
+    await conflict(caller.session.delete({ id: wt.id }));
+    await caller.session.delete({ id: wt.id, force: true });
     const orphan = (await caller.worktree.orphans()).find((o) => o.path === wt.path);
     if (!orphan) throw new Error("the force-deleted worktree is not listed as an orphan");
 
@@ -174,8 +205,8 @@ describe("the delete gate", () => {
   it("reattaches an orphan to a new session", async () => {
     const wt = await sessionWithWorktree("to reattach");
     await fs.writeFile(path.join(wt.path, "wip.txt"), "wip\n");
-    const { reports } = await conflict(caller.session.delete({ id: wt.id }));
-    await caller.session.delete({ id: wt.id, force: true, consent: reports.map((r) => r.fingerprint) });
+    await conflict(caller.session.delete({ id: wt.id }));
+    await caller.session.delete({ id: wt.id, force: true });
     const orphan = (await caller.worktree.orphans()).find((o) => o.path === wt.path);
     if (!orphan) throw new Error("no orphan");
     const session = await caller.worktree.reattach({ id: orphan.id, title: "Back to work" });
@@ -246,24 +277,31 @@ describe("the delete gate", () => {
 });
 
 describe("the delete gate with the sidecar stopped", () => {
-  it("refuses with an unverified report (fail-closed), and force still escapes without touching the disk", async () => {
+  it("refuses with an unverified report (fail-closed), and force still escapes with zero requests, without touching the disk", async () => {
     const own = await startSidecar({ worktreeRoot: repo.worktreeRoot });
-    const client = createSidecarClient({ url: own.url, token: own.token });
-    const local = callerFor(testDb.db, { sidecar: client, riskTimeoutMs: 5_000 });
-    const session = await local.session.create({ title: "sidecar goes away", repoPath: repo.repo });
-    const wtPath = session.worktree?.path ?? "";
-    await own.stop();
+    const ownProxy = await startCountingProxy(own.url);
+    try {
+      const local = callerFor(testDb.db, { sidecar: createSidecarClient({ url: ownProxy.url, token: own.token }), riskTimeoutMs: 5_000 });
+      const session = await local.session.create({ title: "sidecar goes away", repoPath: repo.repo });
+      const wtPath = session.worktree?.path ?? "";
+      await own.stop();
 
-    const { reports, message } = await conflict(local.session.delete({ id: session.id }));
-    expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatchObject({ path: wtPath, status: "unverified" });
-    expect(reports[0]?.error).toContain("cannot be reached");
-    expect(message).toContain("cannot be reached");
-    expect(await testDb.db.session.findUnique({ where: { id: session.id } })).not.toBeNull();
+      const { reports, message } = await conflict(local.session.delete({ id: session.id }));
+      expect(reports).toHaveLength(1);
+      expect(reports[0]).toMatchObject({ path: wtPath, status: "unverified" });
+      expect(reports[0]?.error).toContain("cannot be reached");
+      expect(message).toContain("cannot be reached");
+      expect(await testDb.db.session.findUnique({ where: { id: session.id } })).not.toBeNull();
 
-    await local.session.delete({ id: session.id, force: true, consent: reports.map((r) => r.fingerprint) });
-    expect(await testDb.db.session.findUnique({ where: { id: session.id } })).toBeNull();
-    expect(await exists(wtPath)).toBe(true);
-    expect((await local.worktree.orphans()).map((o) => o.path)).toContain(wtPath);
+      ownProxy.reset();
+      await local.session.delete({ id: session.id, force: true });
+      expect(ownProxy.requests).toEqual([]);
+      expect(await testDb.db.session.findUnique({ where: { id: session.id } })).toBeNull();
+      expect(await exists(wtPath)).toBe(true);
+      expect((await local.worktree.orphans()).map((o) => o.path)).toContain(wtPath);
+    } finally {
+      await ownProxy.close();
+      await own.stop();
+    }
   });
 });

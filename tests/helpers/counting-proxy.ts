@@ -12,7 +12,7 @@ export async function startCountingProxy(target: string) {
     });
     upstream.on("error", () => {
       res.writeHead(502, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "BAD_GATEWAY", message: "sidecar unreachable" } }));
+      res.end(JSON.stringify({ error: { code: "BAD_GATEWAY", message: "the sidecar behind the proxy cannot be reached" } }));
     });
     req.pipe(upstream);
   });

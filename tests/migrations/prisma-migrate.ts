@@ -12,6 +12,9 @@ export const INIT = "20260101000000_init";
 export const CHAT_CONTEXT = "20260102000000_chat_context";
 export const CHAT_CREATOR_KEY = "20260103000000_chat_creator_key";
 export const TASK_CREATORS = "20260104000000_task_creators";
+export const ARENA_SESSIONS = "20260105000000_arena_sessions";
+/** Every migration of the chain, in order. */
+export const CHAIN = [INIT, CHAT_CONTEXT, CHAT_CREATOR_KEY, TASK_CREATORS, ARENA_SESSIONS] as const;
 
 export function readMigrationSql(name: string): Promise<string> {
   return fs.readFile(path.join(migrationsDir, name, "migration.sql"), "utf8");
@@ -32,19 +35,21 @@ export async function migrateDeploy(file: string, config?: string): Promise<CliR
 }
 
 /**
- * Applies `init` alone through `prisma migrate deploy`, the way an older install got it: a temp
- * migrations folder holding only init, and a temp prisma.config pointing at it (same JS engine and
- * adapter as the repo's; `prisma migrate resolve` does not work with that engine). The
- * `_prisma_migrations` row it writes carries init's real checksum, so a later deploy with the repo's
- * folder applies only chat_context.
+ * Applies the chain up to and including `last` through `prisma migrate deploy`, the way an older
+ * install got it: a temp migrations folder holding only those migrations, and a temp prisma.config
+ * pointing at it (same JS engine and adapter as the repo's; `prisma migrate resolve` does not work
+ * with that engine). The `_prisma_migrations` rows it writes carry the real checksums, so a later
+ * deploy with the repo's folder applies only the migrations after `last`.
  */
-export async function deployInitOnly(file: string): Promise<void> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "boochat-init-only-"));
+export async function deployUpTo(file: string, last: (typeof CHAIN)[number]): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "boochat-partial-chain-"));
   try {
     const migrations = path.join(dir, "migrations");
     await fs.mkdir(migrations);
     await fs.copyFile(path.join(migrationsDir, "migration_lock.toml"), path.join(migrations, "migration_lock.toml"));
-    await fs.cp(path.join(migrationsDir, INIT), path.join(migrations, INIT), { recursive: true });
+    for (const name of CHAIN.slice(0, CHAIN.indexOf(last) + 1)) {
+      await fs.cp(path.join(migrationsDir, name), path.join(migrations, name), { recursive: true });
+    }
 
     // The config lives outside the repo, so it imports the repo's packages by absolute file URL.
     const require = createRequire(import.meta.url);
@@ -67,10 +72,15 @@ export async function deployInitOnly(file: string): Promise<void> {
       ].join("\n"),
     );
     const result = await migrateDeploy(file, config);
-    if (result.exitCode !== 0) throw new Error(`prisma migrate deploy (init only) failed:\n${result.output}`);
+    if (result.exitCode !== 0) throw new Error(`prisma migrate deploy (up to ${last}) failed:\n${result.output}`);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `init` alone: the schema of the oldest installs. */
+export function deployInitOnly(file: string): Promise<void> {
+  return deployUpTo(file, INIT);
 }
 
 /** `prisma migrate diff --from-empty` to prisma/schema.prisma: the SQL of the final data model. */

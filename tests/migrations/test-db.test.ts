@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createTestDb, type TestDb } from "../helpers/test-db";
-import { CHAT_CONTEXT, CHAT_CREATOR_KEY, INIT, TASK_CREATORS } from "./prisma-migrate";
+import { CHAIN } from "./prisma-migrate";
 
 let testDb: TestDb;
 
@@ -19,7 +19,7 @@ test("createTestDb gives a database with every migration applied and no rows", a
     const migrations = raw
       .prepare<[], { migration_name: string }>(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`)
       .all();
-    expect(migrations.map((m) => m.migration_name)).toEqual([INIT, CHAT_CONTEXT, CHAT_CREATOR_KEY, TASK_CREATORS]);
+    expect(migrations.map((m) => m.migration_name)).toEqual([...CHAIN]);
   } finally {
     raw.close();
   }

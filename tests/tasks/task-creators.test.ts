@@ -209,23 +209,40 @@ describe("arena", () => {
     const branches = await repo.git(repo.clone, ["branch", "--list", "boochat/arena-*", "--format=%(refname:short)"]);
     expect(branches.split("\n").sort()).toEqual([one.branch, two.branch].sort());
 
+    if (!one.chatId || !two.chatId) throw new Error("entries without a tab");
     const picked = await api().arena.markWinner({ arenaId: arena.id, chatId: two.chatId });
     expect(picked.winnerChatId).toBe(two.chatId);
     expect((await api().arena.get({ id: arena.id })).winnerChatId).toBe(two.chatId);
     expect((await api().arena.list({ sessionId: session.id })).map((a) => a.id)).toEqual([arena.id]);
-    // The entries are tabs of the session with their own branch.
-    const tabs = await api().chat.list({ sessionId: session.id });
-    expect(tabs.filter((t) => t.arenaId === arena.id).map((t) => t.branch)).toEqual([one.branch, two.branch]);
+    // Each entry is a session of its own with one tab, shown under the session that started the arena.
+    for (const entry of [one, two]) {
+      const entrySession = await api().session.get({ id: entry.sessionId });
+      expect(entrySession.worktree).toMatchObject({ path: entry.worktreePath, branch: entry.branch });
+      expect(entrySession.arena).toEqual({ id: arena.id, originSessionId: session.id, originTitle: "Model race" });
+      expect((await api().chat.list({ sessionId: entry.sessionId })).map((t) => t.id)).toEqual([entry.chatId]);
+    }
+    const listed = await api().session.list();
+    expect(listed.filter((s) => s.arenaOriginId === session.id).map((s) => s.id).sort()).toEqual([one.sessionId, two.sessionId].sort());
+    expect((await api().chat.list({ sessionId: session.id })).map((t) => t.title)).toEqual(["Tab 1"]);
+    // The database holds one worktree per session.
+    expect(await h.db.worktree.count({ where: { sessionId: session.id } })).toBe(1);
 
-    // Deleting the session goes through the gate for every worktree: the answers block it, nothing goes.
+    // Deleting the origin goes through the gate for every worktree of its entries too: the answers
+    // block it, nothing goes, and one 409 carries every report.
     const blocked = await trpcError(api().session.delete({ id: session.id }));
     expect(blocked.code).toBe("CONFLICT");
     const reports = (blocked.cause as { data?: { riskReports?: Array<{ path: string; status: string }> } } | undefined)?.data?.riskReports ?? [];
     const byPath = new Map(reports.map((r) => [r.path, r.status]));
-    expect(byPath.get(one.worktreePath)).toBe("at-risk");
-    expect(byPath.get(two.worktreePath)).toBe("at-risk");
+    expect(byPath).toEqual(
+      new Map([
+        [session.worktree?.path, "clean"],
+        [one.worktreePath, "at-risk"],
+        [two.worktreePath, "at-risk"],
+      ]),
+    );
     expect((await fs.stat(one.worktreePath)).isDirectory()).toBe(true);
-    expect(await h.db.session.count({ where: { id: session.id } })).toBe(1);
+    expect((await fs.stat(session.worktree?.path ?? "")).isDirectory()).toBe(true);
+    expect(await h.db.session.count({ where: { id: { in: [session.id, one.sessionId, two.sessionId] } } })).toBe(3);
 
     // The block dialog's Stash reaches an entry's worktree by its path; then the delete goes through.
     const foreign = await trpcError(api().worktree.stash({ sessionId: session.id, path: repo.clone }));
@@ -238,13 +255,31 @@ describe("arena", () => {
     expect(deleted).toEqual({
       deleted: true,
       worktree: { path: session.worktree?.path, outcome: "removed" },
-      arenaWorktrees: [
-        { path: one.worktreePath, outcome: "removed" },
-        { path: two.worktreePath, outcome: "removed" },
+      entrySessions: [
+        { id: one.sessionId, title: one.title, worktree: { path: one.worktreePath, outcome: "removed" } },
+        { id: two.sessionId, title: two.title, worktree: { path: two.worktreePath, outcome: "removed" } },
       ],
     });
     await expect(fs.stat(one.worktreePath)).rejects.toThrow();
     await expect(fs.stat(two.worktreePath)).rejects.toThrow();
+    expect(await h.db.session.count({ where: { id: { in: [session.id, one.sessionId, two.sessionId] } } })).toBe(0);
+  });
+
+  it("deletes an arena entry session alone through the ordinary gate, leaving the origin and the other entries", async () => {
+    const session = await api().session.create({ title: "Entry alone", repoPath: repo.clone });
+    h.model.script("ARENA-QUIET", [{ text: "nothing written" }]);
+    const arena = await api().arena.create({ sessionId: session.id, prompt: "ARENA-QUIET", agents: ["mock/mock-1", "mock/mock-2"] });
+    const [one, two] = arena.entries;
+    if (!one?.task || !two?.task || !one.worktreePath) throw new Error("entries without task or worktree");
+    await Promise.all([h.runtime.waitForTask(one.task.id), h.runtime.waitForTask(two.task.id)]);
+    await fs.writeFile(path.join(one.worktreePath, "draft.md"), "unsaved\n");
+    const blocked = await trpcError(api().session.delete({ id: one.sessionId }));
+    expect(blocked.code).toBe("CONFLICT");
+    await fs.rm(path.join(one.worktreePath, "draft.md"));
+    expect(await api().session.delete({ id: one.sessionId })).toEqual({ deleted: true, worktree: { path: one.worktreePath, outcome: "removed" } });
+    expect((await api().arena.get({ id: arena.id })).entries.map((e) => e.sessionId)).toEqual([two.sessionId]);
+    expect(await h.db.session.count({ where: { id: { in: [session.id, two.sessionId] } } })).toBe(2);
+    await api().session.delete({ id: session.id });
   });
 
   it("refuses an arena it cannot run, naming why, and leaves nothing behind", async () => {
@@ -260,5 +295,6 @@ describe("arena", () => {
     expect(lonely.message).toContain("agents: must name at least 2 contestants");
     expect(await h.db.arena.count({ where: { sessionId: withRepo.id } })).toBe(0);
     expect(await h.db.worktree.count({ where: { sessionId: withRepo.id } })).toBe(1);
+    expect(await h.db.session.count({ where: { arenaId: { not: null }, arena: { sessionId: withRepo.id } } })).toBe(0);
   });
 });

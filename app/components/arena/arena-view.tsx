@@ -1,13 +1,14 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useTRPC } from "@/trpc/client";
 import { ChatPanel } from "../chat/chat-panel";
 import { Button } from "../ui/button";
 
 const STATUS_WORDS: Record<string, string> = { queued: "starting", running: "running", succeeded: "done", failed: "failed", cancelled: "stopped" };
 
-/** An arena's entries side by side: each one's chat, branch and status, and the pick of a winner. */
+/** An arena's entries side by side: each entry session's tab, branch and status, and the pick of a winner. */
 export function ArenaView({ arenaId, onClose }: { arenaId: string; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -45,10 +46,11 @@ export function ArenaView({ arenaId, onClose }: { arenaId: string; onClose: () =
       ) : null}
       <div className="grid min-h-0 flex-1 gap-px bg-zinc-200 dark:bg-zinc-800" style={{ gridTemplateColumns: `repeat(${entries.length}, minmax(18rem, 1fr))` }}>
         {entries.map((entry) => {
-          const won = entry.chatId === winnerChatId;
+          const won = entry.chatId !== null && entry.chatId === winnerChatId;
+          const chatId = entry.chatId;
           return (
             <div
-              key={entry.chatId}
+              key={entry.sessionId}
               role="region"
               aria-label={`Arena entry ${entry.title}`}
               className={`flex min-h-0 flex-col bg-white dark:bg-zinc-950 ${won ? "ring-2 ring-inset ring-emerald-500" : ""}`}
@@ -57,25 +59,32 @@ export function ArenaView({ arenaId, onClose }: { arenaId: string; onClose: () =
                 <div className="min-w-0 flex-1">
                   <p className="truncate font-medium">{entry.title}</p>
                   <p className="truncate text-xs text-zinc-500">
-                    <span className="font-mono">{entry.branch ?? "no worktree"}</span> · {entry.task ? STATUS_WORDS[entry.task.status] ?? entry.task.status : "not started"}
+                    <span className="font-mono">{entry.branch ?? "no worktree"}</span> · {entry.task ? STATUS_WORDS[entry.task.status] ?? entry.task.status : "not started"} ·{" "}
+                    <Link href={`/sessions/${entry.sessionId}`} className="underline">
+                      open its session
+                    </Link>
                   </p>
                 </div>
                 {won ? (
                   <span role="status" className="rounded bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300">
                     Winner
                   </span>
-                ) : (
+                ) : chatId ? (
                   <Button
                     variant="secondary"
                     aria-label={`Mark ${entry.title} as winner`}
                     disabled={markWinner.isPending}
-                    onClick={() => markWinner.mutate({ arenaId, chatId: entry.chatId })}
+                    onClick={() => markWinner.mutate({ arenaId, chatId })}
                   >
                     Mark as winner
                   </Button>
-                )}
+                ) : null}
               </header>
-              <ChatPanel chatId={entry.chatId} />
+              {chatId ? (
+                <ChatPanel chatId={chatId} />
+              ) : (
+                <p className="p-3 text-sm text-zinc-600 dark:text-zinc-400">This entry's tab was closed; its work is still in its session's worktree.</p>
+              )}
             </div>
           );
         })}

@@ -3,7 +3,6 @@ export type ChatRow = {
   id: string;
   title: string;
   startedBy: { taskId: string; chatId: string | null; chatTitle: string | null } | null;
-  branch: string | null;
 };
 
 /** "Started by the agent in “Tab 1”" for a tab an agent opened (new_task), else null. */

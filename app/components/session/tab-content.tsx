@@ -3,32 +3,25 @@
 import { ChatPanel } from "../chat/chat-panel";
 import { startedByLabel, type ChatRow } from "./chat-row";
 
-/** What a tab shows: who opened it when an agent did, its own branch (an arena entry), and its chat with the agent. */
+/** What a tab shows: who opened it when an agent did, and its chat with the agent. */
 export function TabContent({ chat, onOpenTab }: { chat: ChatRow; onOpenTab: (chatId: string) => void }) {
   const startedBy = startedByLabel(chat);
   const parentChatId = chat.startedBy?.chatId ?? null;
   return (
     <>
-      {startedBy || chat.branch ? (
+      {startedBy ? (
         <p className="border-b border-zinc-200 px-5 py-1.5 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-          {startedBy ? (
-            <span>
-              {startedBy}
-              {parentChatId ? (
-                <>
-                  {" · "}
-                  <button type="button" className="underline" onClick={() => onOpenTab(parentChatId)}>
-                    open that tab
-                  </button>
-                </>
-              ) : null}
-            </span>
-          ) : null}
-          {chat.branch ? (
-            <span>
-              {startedBy ? " · " : ""}Own worktree on branch <span className="font-mono">{chat.branch}</span>
-            </span>
-          ) : null}
+          <span>
+            {startedBy}
+            {parentChatId ? (
+              <>
+                {" · "}
+                <button type="button" className="underline" onClick={() => onOpenTab(parentChatId)}>
+                  open that tab
+                </button>
+              </>
+            ) : null}
+          </span>
         </p>
       ) : null}
       <ChatPanel chatId={chat.id} />

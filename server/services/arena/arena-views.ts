@@ -1,20 +1,26 @@
+import type { Prisma } from "@prisma/client";
 import type { Db } from "../../db";
 import { notFound } from "../../errors";
 import type { TaskStatus } from "../../agents/message-parts";
+import { liveWorktree } from "../worktree/session-worktrees";
 
 export type ArenaEntryView = {
-  chatId: string;
+  /** The entry's own session (its worktree, its tab). */
+  sessionId: string;
+  /** The entry's tab, or null when it was closed. */
+  chatId: string | null;
   title: string;
   agent: string;
   model: string | null;
   branch: string | null;
   worktreePath: string | null;
-  /** The entry's latest task (the arena's prompt, or a later message in that tab). */
+  /** The entry's latest task (the arena's prompt, or a later message in its tab). */
   task: { id: string; status: TaskStatus; error: string | null } | null;
 };
 
 export type ArenaView = {
   id: string;
+  /** The session that started the arena. */
   sessionId: string;
   prompt: string;
   createdAt: string;
@@ -24,13 +30,17 @@ export type ArenaView = {
 
 const arenaInclude = {
   entries: {
-    orderBy: { position: "asc" },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     include: {
       worktree: { select: { path: true, branch: true, removedAt: true } },
-      tasks: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, error: true } },
+      chats: {
+        orderBy: [{ position: "asc" }, { createdAt: "asc" }],
+        take: 1,
+        include: { tasks: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { id: true, status: true, error: true } } },
+      },
     },
   },
-} as const;
+} satisfies Prisma.ArenaInclude;
 
 type ArenaRow = NonNullable<Awaited<ReturnType<typeof findArena>>>;
 
@@ -45,14 +55,16 @@ function toView(arena: ArenaRow): ArenaView {
     prompt: arena.prompt,
     createdAt: arena.createdAt.toISOString(),
     winnerChatId: arena.winnerChatId,
-    entries: arena.entries.map((chat) => {
-      const worktree = chat.worktree && chat.worktree.removedAt === null ? chat.worktree : null;
-      const task = chat.tasks[0];
+    entries: arena.entries.map((session) => {
+      const worktree = liveWorktree(session.worktree);
+      const chat = session.chats[0];
+      const task = chat?.tasks[0];
       return {
-        chatId: chat.id,
-        title: chat.title,
-        agent: chat.agent,
-        model: chat.model,
+        sessionId: session.id,
+        chatId: chat?.id ?? null,
+        title: session.title,
+        agent: chat?.agent ?? "opencode",
+        model: chat?.model ?? null,
         branch: worktree?.branch ?? null,
         worktreePath: worktree?.path ?? null,
         task: task ? { id: task.id, status: task.status as TaskStatus, error: task.error } : null,
@@ -67,7 +79,7 @@ export async function getArena(db: Db, id: string): Promise<ArenaView> {
   return toView(arena);
 }
 
-/** The arenas of a session, newest first. */
+/** The arenas started from a session, newest first. */
 export async function listArenas(db: Db, sessionId: string): Promise<ArenaView[]> {
   const session = await db.session.findUnique({ where: { id: sessionId }, select: { id: true } });
   if (!session) throw notFound("Session", sessionId);

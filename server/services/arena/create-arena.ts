@@ -4,7 +4,7 @@ import type { ArenaContestant, ArenaCreateInput } from "../../schemas/arena";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
 import type { AgentInfo, AgentRuntime } from "../../agents/runtime";
 import { removeWorktreeThroughSidecar } from "../session/delete-session";
-import { liveWorktreesWhere, ownWorktree } from "../worktree/session-worktrees";
+import { liveWorktree } from "../worktree/session-worktrees";
 import { getArena, type ArenaView } from "./arena-views";
 
 export type CreateArenaDeps = { db: Db; sidecar: SidecarClient; agents: AgentRuntime; riskTimeoutMs: number };
@@ -37,62 +37,50 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 30) || "entry";
 }
 
+type Entry = { sessionId: string; chatId: string; worktree: { id: string; path: string; branch: string | null } };
+
 /**
- * Runs one prompt with several agents or models side by side. Each entry is a tab of the session
- * with a worktree of its own, on its own branch made from the session's branch, so entries cannot
- * overwrite each other or the session's worktree. The worktrees belong to the session (purpose
- * "arena"), so deleting the session goes through the delete gate for every one of them.
- * If an entry cannot be set up, the ones already made are removed again (they are fresh, so the
- * gate finds them clean) and nothing runs.
+ * The repository of the session's worktree. Rows the legacy migration wrote have none recorded
+ * (repo_path ''): the sidecar reads it from the worktree itself, and the row remembers it.
+ */
+async function repositoryOf(deps: CreateArenaDeps, worktree: { id: string; path: string; repoPath: string }): Promise<string> {
+  if (worktree.repoPath) return worktree.repoPath;
+  let repoPath: string;
+  try {
+    ({ repoPath } = await deps.sidecar.repository({ path: worktree.path }));
+  } catch (error) {
+    if (error instanceof SidecarRequestError) throw new AppError("BAD_REQUEST", `The repository of ${worktree.path} could not be found: ${error.message}`);
+    if (error instanceof SidecarUnavailableError) throw new AppError("SERVICE_UNAVAILABLE", `The arena could not start: ${error.message}`);
+    throw error;
+  }
+  await deps.db.worktree.update({ where: { id: worktree.id }, data: { repoPath } });
+  return repoPath;
+}
+
+/**
+ * Runs one prompt with several agents or models side by side. Each entry is a session of its own
+ * (linked to the arena; the sidebar shows it under the session that started it) with one tab and
+ * its own worktree, on a branch made from the origin session's branch as committed, so entries
+ * cannot overwrite each other or the origin's worktree. Every worktree is behind the delete gate
+ * like any session's. If an entry cannot be set up, the ones already made are taken back (fresh,
+ * so the gate finds them clean) and nothing runs.
  */
 export async function createArena(deps: CreateArenaDeps, input: ArenaCreateInput): Promise<ArenaView> {
-  const { db, sidecar, agents } = deps;
-  const session = await db.session.findUnique({ where: { id: input.sessionId }, include: { worktrees: { where: liveWorktreesWhere } } });
+  const { db, agents } = deps;
+  const session = await db.session.findUnique({ where: { id: input.sessionId }, include: { worktree: true } });
   if (!session) throw notFound("Session", input.sessionId);
-  const own = ownWorktree(session.worktrees);
+  const own = liveWorktree(session.worktree);
   if (!own) {
     throw new AppError("BAD_REQUEST", `sessionId: session "${session.title}" has no worktree; an arena gives each entry a branch of the session's repository`);
   }
   const contestants = resolveContestants(agents.listAgents(), input.agents);
+  const repoPath = await repositoryOf(deps, own);
 
   const arena = await db.arena.create({ data: { sessionId: session.id, prompt: input.prompt } });
-  const made: Array<{ chatId: string; worktree: { id: string; path: string; branch: string | null } }> = [];
+  const made: Entry[] = [];
   try {
-    const last = await db.chat.aggregate({ where: { sessionId: session.id }, _max: { position: true } });
-    let position = (last._max.position ?? -1) + 1;
     for (const [index, contestant] of contestants.entries()) {
-      const n = index + 1;
-      const suffix = arena.id.slice(-6);
-      const created = await sidecar.createWorktree({
-        sessionId: `${session.id}-arena-${suffix}-${n}`,
-        repoPath: own.repoPath,
-        branch: `boochat/arena-${suffix}-${n}-${slug(contestant.label)}`,
-        // From the session's branch as committed: uncommitted work in the session's worktree stays there.
-        ...(own.branch ? { base: own.branch } : own.baseRef ? { base: own.baseRef } : {}),
-      });
-      const worktree = await db.worktree.create({
-        data: {
-          sessionId: session.id,
-          repoPath: own.repoPath,
-          path: created.path,
-          branch: created.branch,
-          baseRef: created.head,
-          host: sidecar.url,
-          purpose: "arena",
-        },
-      });
-      const chat = await db.chat.create({
-        data: {
-          sessionId: session.id,
-          arenaId: arena.id,
-          worktreeId: worktree.id,
-          agent: contestant.agent,
-          model: contestant.model,
-          title: `Arena ${n}: ${contestant.label}`.slice(0, 200),
-          position: position++,
-        },
-      });
-      made.push({ chatId: chat.id, worktree });
+      made.push(await createEntry(deps, { arenaId: arena.id, n: index + 1, contestant, repoPath, base: own.branch ?? own.baseRef }));
     }
   } catch (error) {
     await undoArena(deps, arena.id, made);
@@ -108,16 +96,51 @@ export async function createArena(deps: CreateArenaDeps, input: ArenaCreateInput
   return getArena(db, arena.id);
 }
 
-/** Takes back a half-made arena: its fresh worktrees go through the gate; any that cannot stay recorded. */
-async function undoArena(deps: CreateArenaDeps, arenaId: string, made: Array<{ chatId: string; worktree: { id: string; path: string; branch: string | null } }>) {
+/** One entry: its session and tab first (the worktree is named after the session), then its worktree. */
+async function createEntry(
+  deps: CreateArenaDeps,
+  entry: { arenaId: string; n: number; contestant: Contestant; repoPath: string; base: string | null },
+): Promise<Entry> {
+  const { db, sidecar } = deps;
+  const title = `Arena ${entry.n}: ${entry.contestant.label}`.slice(0, 200);
+  const session = await db.session.create({
+    data: {
+      title,
+      arenaId: entry.arenaId,
+      chats: { create: { title, agent: entry.contestant.agent, model: entry.contestant.model, position: 0 } },
+    },
+    include: { chats: { select: { id: true } } },
+  });
+  let created;
+  try {
+    created = await sidecar.createWorktree({
+      sessionId: session.id,
+      repoPath: entry.repoPath,
+      branch: `boochat/arena-${entry.arenaId.slice(-6)}-${entry.n}-${slug(entry.contestant.label)}`,
+      // From the session's branch as committed: uncommitted work in the session's worktree stays there.
+      ...(entry.base ? { base: entry.base } : {}),
+    });
+  } catch (error) {
+    // No worktree was made: the entry's session holds nothing yet.
+    await db.session.delete({ where: { id: session.id } }).catch(() => undefined);
+    throw error;
+  }
+  const worktree = await db.worktree.create({
+    data: { sessionId: session.id, repoPath: entry.repoPath, path: created.path, branch: created.branch, baseRef: created.head, host: sidecar.url, purpose: "arena" },
+  });
+  return { sessionId: session.id, chatId: session.chats[0]?.id ?? "", worktree };
+}
+
+/** Takes back a half-made arena: its fresh worktrees go through the gate; any that cannot stay, with their session. */
+async function undoArena(deps: CreateArenaDeps, arenaId: string, made: Entry[]) {
   for (const entry of made) {
     try {
       await removeWorktreeThroughSidecar(deps, entry.worktree);
-      await deps.db.chat.delete({ where: { id: entry.chatId } });
+      await deps.db.session.delete({ where: { id: entry.sessionId } });
     } catch {
-      // Kept: the tab and its worktree stay in the session, covered by the delete gate.
+      // Kept: the entry session and its worktree stay, behind the delete gate like any session.
     }
   }
-  const left = await deps.db.chat.count({ where: { arenaId } });
+  const left = await deps.db.session.count({ where: { arenaId } });
   if (left === 0) await deps.db.arena.delete({ where: { id: arenaId } });
 }

@@ -3,7 +3,7 @@ import { notFound } from "../../errors";
 
 /**
  * The tabs of a session, in tab order, each with who started it when an agent did (new_task:
- * the task and its tab's title) and the branch of its own worktree (an arena entry).
+ * the task and its tab's title).
  */
 export async function listChats(db: Db, sessionId: string) {
   const session = await db.session.findUnique({ where: { id: sessionId }, select: { id: true } });
@@ -13,14 +13,12 @@ export async function listChats(db: Db, sessionId: string) {
     orderBy: [{ position: "asc" }, { createdAt: "asc" }],
     include: {
       startedByTask: { select: { id: true, chat: { select: { id: true, title: true } } } },
-      worktree: { select: { branch: true, removedAt: true } },
     },
   });
-  return chats.map(({ startedByTask, worktree, ...chat }) => ({
+  return chats.map(({ startedByTask, ...chat }) => ({
     ...chat,
     startedBy: startedByTask
       ? { taskId: startedByTask.id, chatId: startedByTask.chat?.id ?? null, chatTitle: startedByTask.chat?.title ?? null }
       : null,
-    branch: worktree && worktree.removedAt === null ? worktree.branch : null,
   }));
 }

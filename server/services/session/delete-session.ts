@@ -3,23 +3,32 @@ import { AppError, notFound } from "../../errors";
 import type { SessionDeleteInput } from "../../schemas/session";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
 import { describeRisk } from "../worktree/describe-risk";
-import { checkWorktrees, consentCovers, unverifiedReport } from "../worktree/risk-gate";
 import { withKeyLock } from "../worktree/key-lock";
-import { liveWorktreesWhere, ownWorktree } from "../worktree/session-worktrees";
+import { checkWorktrees, unverifiedReport } from "../worktree/risk-gate";
+import { describeRunning, runningTasksOf } from "./running-tasks";
+import { sessionFamily, type FamilyMember } from "./session-family";
+import { endFamilyAgents, type SessionAgents } from "./stop-session-agents";
 
-export type DeleteSessionDeps = { db: Db; sidecar: SidecarClient; riskTimeoutMs: number };
+export type DeleteSessionDeps = { db: Db; sidecar: SidecarClient; riskTimeoutMs: number; agents?: SessionAgents };
 
 type WorktreeOutcome = { path: string; outcome: "removed" | "kept-as-orphan" };
 
-export type DeleteSessionResult =
-  | { deleted: true; worktree: null; arenaWorktrees?: WorktreeOutcome[] }
-  | { deleted: true; worktree: WorktreeOutcome; arenaWorktrees?: WorktreeOutcome[] };
+export type DeleteSessionResult = {
+  deleted: true;
+  worktree: WorktreeOutcome | null;
+  /** The arena entry sessions deleted with it (absent when it started no arena). */
+  entrySessions?: Array<{ id: string; title: string; worktree: WorktreeOutcome | null }>;
+};
 
 /**
- * The delete gate (docs/ARCHITECTURE.md, "The delete gate"). A chat-only session goes at once with
- * no sidecar call; worktrees go only when the sidecar says clean; anything else is a CONFLICT
- * carrying the risk reports. Force keeps the worktrees on disk as orphans, never removes them.
- * A session owns its own worktree and one per arena entry: the gate covers every one.
+ * The delete gate (docs/ARCHITECTURE.md, "The delete gate"). Deleting a session deletes its arena
+ * entry sessions too, through the same gate.
+ * - Force skips the check entirely: zero sidecar requests, the agents are stopped, the sessions
+ *   go, every worktree stays on disk as an orphan. Force never removes anything from disk.
+ * - Otherwise a running agent refuses the delete (from the database: CONFLICT with
+ *   `runningTasks`); a session without a worktree goes with no sidecar request; worktrees go only
+ *   when the sidecar says clean, every one checked before any goes; anything else is a CONFLICT
+ *   carrying every risk report.
  */
 export async function deleteSession(deps: DeleteSessionDeps, input: SessionDeleteInput): Promise<DeleteSessionResult> {
   // Concurrent deletes of one session: the second waits, then finds it gone (NOT_FOUND), never a 500.
@@ -27,54 +36,46 @@ export async function deleteSession(deps: DeleteSessionDeps, input: SessionDelet
 }
 
 async function deleteSessionUnlocked(deps: DeleteSessionDeps, input: SessionDeleteInput): Promise<DeleteSessionResult> {
-  const { db, sidecar } = deps;
-  const session = await db.session.findUnique({
-    where: { id: input.id },
-    include: { worktrees: { where: liveWorktreesWhere, orderBy: { createdAt: "asc" } } },
-  });
-  if (!session) throw notFound("Session", input.id);
-
-  const own = ownWorktree(session.worktrees);
-  const arena = session.worktrees.filter((w) => w !== own);
-  const worktrees = own ? [own, ...arena] : arena;
-  if (worktrees.length === 0) {
-    await deleteSessionRow(db, input.id);
-    return { deleted: true, worktree: null };
-  }
-  const result = (outcome: WorktreeOutcome["outcome"]): DeleteSessionResult => ({
-    deleted: true,
-    worktree: own ? { path: own.path, outcome } : null,
-    ...(arena.length > 0 ? { arenaWorktrees: arena.map((w) => ({ path: w.path, outcome })) } : {}),
-  });
-
+  const family = await sessionFamily(deps.db, input.id);
   if (input.force) {
-    // Force never touches the disk, so it may escape a sidecar that cannot answer; when the
-    // sidecar does answer, the user must have seen the worktrees as they are now.
-    const check = await checkWorktrees(sidecar, worktrees, deps.riskTimeoutMs);
-    if (check.sidecarAnswered && !consentCovers(check.reports, input.consent)) {
-      throw new AppError(
-        "CONFLICT",
-        `The worktree changed since you looked at it: ${describeRisk(check.reports)}. Review it again before forcing.`,
-        { riskReports: check.reports },
-      );
-    }
-    await deleteSessionRow(db, input.id);
-    return result("kept-as-orphan");
+    await endFamilyAgents(deps, family, "Stopped: its session was force-deleted");
+    await deleteSessionRows(deps.db, family);
+    return resultOf(family, "kept-as-orphan");
   }
 
+  const running = await runningTasksOf(deps.db, family.map((member) => member.id));
+  if (running.length > 0) {
+    throw new AppError("CONFLICT", `Nothing was deleted: ${describeRunning(running)}. Stop them first, or force the delete.`, {
+      runningTasks: running,
+      riskReports: [],
+    });
+  }
+  const worktrees = family.flatMap((member) => (member.worktree ? [member.worktree] : []));
   if (worktrees.length > 1) {
     // Several worktrees: all are checked before any goes, so a refusal leaves every one in place.
-    const check = await checkWorktrees(sidecar, worktrees, deps.riskTimeoutMs);
-    const atRisk = check.reports.filter((r) => r.status !== "clean");
-    if (atRisk.length > 0) {
-      throw new AppError("CONFLICT", `Nothing was deleted: ${describeRisk(check.reports)}`, { riskReports: check.reports });
+    const check = await checkWorktrees(deps.sidecar, worktrees, deps.riskTimeoutMs);
+    if (check.reports.some((r) => r.status !== "clean")) {
+      throw new AppError("CONFLICT", `Nothing was deleted: ${describeRisk(check.reports.filter((r) => r.status !== "clean"))}`, {
+        riskReports: check.reports,
+      });
     }
   }
   // The sidecar's remove runs the full risk check itself and removes only when it says clean, in
   // one request: no window between the check and the removal, and one round trip instead of two.
   for (const worktree of worktrees) await removeWorktreeThroughSidecar(deps, worktree);
-  await deleteSessionRow(db, input.id);
-  return result("removed");
+  await endFamilyAgents(deps, family, "Stopped: its session was deleted");
+  await deleteSessionRows(deps.db, family);
+  return resultOf(family, "removed");
+}
+
+function resultOf(family: FamilyMember[], outcome: WorktreeOutcome["outcome"]): DeleteSessionResult {
+  const [root, ...entries] = family;
+  const worktreeOf = (member: FamilyMember | undefined): WorktreeOutcome | null => (member?.worktree ? { path: member.worktree.path, outcome } : null);
+  return {
+    deleted: true,
+    worktree: worktreeOf(root),
+    ...(entries.length > 0 ? { entrySessions: entries.map((entry) => ({ id: entry.id, title: entry.title, worktree: worktreeOf(entry) })) } : {}),
+  };
 }
 
 /**
@@ -103,7 +104,10 @@ export async function removeWorktreeThroughSidecar(
   await deps.db.worktree.update({ where: { id: worktree.id }, data: { removedAt: new Date() } });
 }
 
-async function deleteSessionRow(db: Db, id: string) {
-  const { count } = await db.session.deleteMany({ where: { id } });
-  if (count === 0) throw notFound("Session", id);
+/** The session and its entries in one statement: the worktree rows stay (session_id SET NULL). */
+async function deleteSessionRows(db: Db, family: FamilyMember[]) {
+  const [root] = family;
+  if (!root) return;
+  const { count } = await db.session.deleteMany({ where: { id: { in: family.map((member) => member.id) } } });
+  if (count === 0) throw notFound("Session", root.id);
 }

@@ -1,20 +1,22 @@
 import type { Db } from "../../db";
 import { notFound } from "../../errors";
-import { liveWorktreesWhere, ownWorktree } from "../worktree/session-worktrees";
+import { liveWorktree } from "../worktree/session-worktrees";
 
 /**
- * One session with its own `worktree: { path, branch, head } | null` (head is the commit it was
- * created at) and `arenaWorktrees`, the live worktrees of its arena entries.
+ * One session with its `worktree: { id, path, branch, head, repoPath } | null` (head is the commit
+ * it was created at) and, for an arena entry session, `arena: { id, originSessionId, originTitle }`.
  */
 export async function getSession(db: Db, id: string) {
-  const session = await db.session.findUnique({ where: { id }, include: { worktrees: { where: liveWorktreesWhere, orderBy: { createdAt: "asc" } } } });
+  const session = await db.session.findUnique({
+    where: { id },
+    include: { worktree: true, arena: { select: { id: true, session: { select: { id: true, title: true } } } } },
+  });
   if (!session) throw notFound("Session", id);
-  const { worktrees, ...rest } = session;
-  const worktree = ownWorktree(worktrees);
-  const view = (w: (typeof worktrees)[number]) => ({ id: w.id, path: w.path, branch: w.branch, head: w.baseRef, repoPath: w.repoPath });
+  const { worktree: row, arena, ...rest } = session;
+  const worktree = liveWorktree(row);
   return {
     ...rest,
-    worktree: worktree ? view(worktree) : null,
-    arenaWorktrees: worktrees.filter((w) => w.purpose === "arena").map(view),
+    worktree: worktree ? { id: worktree.id, path: worktree.path, branch: worktree.branch, head: worktree.baseRef, repoPath: worktree.repoPath } : null,
+    arena: arena ? { id: arena.id, originSessionId: arena.session.id, originTitle: arena.session.title } : null,
   };
 }

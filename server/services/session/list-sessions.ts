@@ -1,14 +1,21 @@
 import type { Db } from "../../db";
-import { liveWorktreesWhere, ownWorktree } from "../worktree/session-worktrees";
+import { liveWorktree } from "../worktree/session-worktrees";
 
-/** Every session, newest first, with its live worktree (if any) for the sidebar. */
+/**
+ * Every session, newest first, with its live worktree (if any) for the sidebar. An arena entry
+ * session names the session that started its arena (`arenaOriginId`), so the sidebar can show it
+ * under that session.
+ */
 export async function listSessions(db: Db) {
   const sessions = await db.session.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    include: { worktrees: { where: liveWorktreesWhere, select: { path: true, branch: true, removedAt: true, purpose: true } } },
+    include: {
+      worktree: { select: { path: true, branch: true, removedAt: true } },
+      arena: { select: { sessionId: true } },
+    },
   });
-  return sessions.map(({ worktrees, ...session }) => {
-    const worktree = ownWorktree(worktrees);
-    return { ...session, worktree: worktree ? { path: worktree.path, branch: worktree.branch } : null };
+  return sessions.map(({ worktree: row, arena, ...session }) => {
+    const worktree = liveWorktree(row);
+    return { ...session, worktree: worktree ? { path: worktree.path, branch: worktree.branch } : null, arenaOriginId: arena?.sessionId ?? null };
   });
 }

@@ -37,8 +37,7 @@ export async function reattachOrphan(db: Db, input: { id: string; title?: string
       const session = await tx.session.create({
         data: { title: input.title ?? worktree.branch ?? "Reattached worktree", chats: { create: { title: FIRST_TAB_TITLE, position: 0 } } },
       });
-      // It becomes the new session's own worktree, whatever it was before (an arena entry's too).
-      await tx.worktree.update({ where: { id: worktree.id }, data: { sessionId: session.id, purpose: "session" } });
+      await tx.worktree.update({ where: { id: worktree.id }, data: { sessionId: session.id } });
       return session;
     });
   });

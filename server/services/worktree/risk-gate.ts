@@ -1,38 +1,31 @@
 import { emptyRiskReport, type RiskReport } from "../../schemas/risk-report";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
 
-/** The verdict the delete gate acts on: the sidecar's reports, and whether it answered at all. */
-export type GateCheck = { reports: RiskReport[]; sidecarAnswered: boolean };
-
 /** A report for a worktree the sidecar could not check: blocks a delete (fail-closed), never says clean. */
 export function unverifiedReport(path: string, error: string, branch: string | null = null): RiskReport {
   return { ...emptyRiskReport(path), branch, fingerprint: "unverified", error };
 }
 
-/** Asks the sidecar about the worktrees (their branch as BooChat recorded it, for the words of a failure) within a bounded time; any failure becomes an unverified report. */
+/**
+ * Asks the sidecar about the worktrees (their branch as BooChat recorded it, for the words of a
+ * failure) within a bounded time; any failure becomes an unverified report.
+ */
 export async function checkWorktrees(
   sidecar: SidecarClient,
   worktrees: { path: string; branch: string | null }[],
   timeoutMs: number,
-): Promise<GateCheck> {
+): Promise<{ reports: RiskReport[] }> {
   try {
-    return { reports: await sidecar.risk(worktrees.map((w) => w.path), { timeoutMs }), sidecarAnswered: true };
+    return { reports: await sidecar.risk(worktrees.map((w) => w.path), { timeoutMs }) };
   } catch (error) {
     if (error instanceof SidecarUnavailableError) {
       const reason = `The risk check could not run: ${error.message}.`;
-      return { reports: worktrees.map((w) => unverifiedReport(w.path, reason, w.branch)), sidecarAnswered: false };
+      return { reports: worktrees.map((w) => unverifiedReport(w.path, reason, w.branch)) };
     }
     if (error instanceof SidecarRequestError) {
       const reason = `The sidecar refused the risk check: ${error.message}.`;
-      return { reports: worktrees.map((w) => unverifiedReport(w.path, reason, w.branch)), sidecarAnswered: true };
+      return { reports: worktrees.map((w) => unverifiedReport(w.path, reason, w.branch)) };
     }
     throw error;
   }
-}
-
-/** True when every report's fingerprint is among those the user consented to. */
-export function consentCovers(reports: RiskReport[], consent: string[] | undefined): boolean {
-  if (!consent || consent.length === 0) return false;
-  const seen = new Set(consent);
-  return reports.every((r) => seen.has(r.fingerprint));
 }

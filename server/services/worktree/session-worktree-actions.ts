@@ -1,17 +1,21 @@
 import type { Db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
+import { sessionFamily } from "../session/session-family";
 import { checkWorktrees } from "./risk-gate";
-import { liveWorktreesWhere, ownWorktree } from "./session-worktrees";
 
-/** The session's own worktree, or the one of its worktrees at `path` (an arena entry's). */
-async function liveWorktree(db: Db, sessionId: string, path?: string) {
-  const session = await db.session.findUnique({ where: { id: sessionId }, include: { worktrees: { where: liveWorktreesWhere } } });
+/**
+ * The session's worktree, or with `path` the worktree at that path among the session's and its
+ * arena entry sessions' (the block dialog of a session that started an arena reaches them all).
+ */
+async function liveWorktreeOf(db: Db, sessionId: string, path?: string) {
+  const family = await sessionFamily(db, sessionId);
+  const [session] = family;
   if (!session) throw notFound("Session", sessionId);
-  if (path === undefined) return { session, worktree: ownWorktree(session.worktrees) };
-  const worktree = session.worktrees.find((w) => w.path === path);
-  if (!worktree) throw new AppError("BAD_REQUEST", `path: ${path} is not a worktree of session "${session.title}"`);
-  return { session, worktree };
+  if (path === undefined) return { session, worktree: session.worktree };
+  const owner = family.find((member) => member.worktree?.path === path);
+  if (!owner?.worktree) throw new AppError("BAD_REQUEST", `path: ${path} is not a worktree of session "${session.title}"`);
+  return { session: owner, worktree: owner.worktree };
 }
 
 function sidecarFailure(what: string, error: unknown): never {
@@ -25,7 +29,7 @@ function sidecarFailure(what: string, error: unknown): never {
  * and returns the fresh report: commits may still block.
  */
 export async function stashSessionWorktree(deps: { db: Db; sidecar: SidecarClient }, sessionId: string, path?: string) {
-  const { session, worktree } = await liveWorktree(deps.db, sessionId, path);
+  const { session, worktree } = await liveWorktreeOf(deps.db, sessionId, path);
   if (!worktree) throw new AppError("BAD_REQUEST", `Session "${session.title}" has no worktree to stash`);
   try {
     return await deps.sidecar.stash({ path: worktree.path, message: `boochat: ${session.title}` });
@@ -36,7 +40,7 @@ export async function stashSessionWorktree(deps: { db: Db; sidecar: SidecarClien
 
 /** The commit flow: commits every change in the session's worktree with the user's message (never pushes). */
 export async function commitSessionWorktree(deps: { db: Db; sidecar: SidecarClient }, input: { sessionId: string; path?: string; message: string }) {
-  const { session, worktree } = await liveWorktree(deps.db, input.sessionId, input.path);
+  const { session, worktree } = await liveWorktreeOf(deps.db, input.sessionId, input.path);
   if (!worktree) throw new AppError("BAD_REQUEST", `Session "${session.title}" has no worktree to commit in`);
   try {
     return await deps.sidecar.commit({ path: worktree.path, message: input.message });
@@ -47,7 +51,7 @@ export async function commitSessionWorktree(deps: { db: Db; sidecar: SidecarClie
 
 /** A fresh risk report of a session's worktree (for the commit flow and the session view). */
 export async function sessionWorktreeRisk(deps: { db: Db; sidecar: SidecarClient; riskTimeoutMs: number }, sessionId: string, path?: string) {
-  const { worktree } = await liveWorktree(deps.db, sessionId, path);
+  const { worktree } = await liveWorktreeOf(deps.db, sessionId, path);
   if (!worktree) return null;
   const { reports } = await checkWorktrees(deps.sidecar, [worktree], deps.riskTimeoutMs);
   return reports[0] ?? null;

@@ -1,12 +1,9 @@
 import type { Worktree } from "@prisma/client";
 
 /**
- * A session may own several worktrees: its own (purpose "session", at most one) and one per arena
- * entry (purpose "arena"). Rows stay after removal (removed_at set), so "live" filters those out.
+ * A session owns at most one worktree (UNIQUE(worktrees.session_id)). Its row stays after the
+ * directory is removed (removed_at set), so "live" filters that out.
  */
-export const liveWorktreesWhere = { removedAt: null } as const;
-
-/** The session's own live worktree among its rows, or null (a chat-only session). */
-export function ownWorktree<T extends Pick<Worktree, "purpose" | "removedAt">>(worktrees: readonly T[]): T | null {
-  return worktrees.find((w) => w.purpose === "session" && w.removedAt === null) ?? null;
+export function liveWorktree<T extends Pick<Worktree, "removedAt">>(worktree: T | null | undefined): T | null {
+  return worktree && worktree.removedAt === null ? worktree : null;
 }
