@@ -6,6 +6,15 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "BooChat",
   description: "Run AI coding agents against your own git repositories without losing work",
+  // The files in public/ (scripts/render-icons.mjs makes the PNGs and the .ico from icon.svg).
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "32x32" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: "/apple-touch-icon.png",
+  },
+  manifest: "/manifest.webmanifest",
 };
 
 // Applies the saved (or the system's) theme before the first paint, so there is no flash.

@@ -37,9 +37,12 @@ export function isPublicPath(pathname: string): boolean {
     // A bare liveness answer ({ ok }), no data: for `npm start`, Playwright and monitors.
     pathname === "/api/health" ||
     pathname.startsWith("/_next/static/") ||
-    pathname === "/favicon.ico"
+    PUBLIC_ASSETS.has(pathname)
   );
 }
+
+/** public/: the icons and the web manifest (browsers fetch a manifest without cookies). */
+const PUBLIC_ASSETS = new Set(["/favicon.ico", "/icon.svg", "/icon-192.png", "/icon-512.png", "/apple-touch-icon.png", "/manifest.webmanifest"]);
 
 export function isApiPath(pathname: string): boolean {
   return pathname === "/api" || pathname.startsWith("/api/");

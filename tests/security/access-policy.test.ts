@@ -91,7 +91,7 @@ describe("with BOOCHAT_PASSWORD", () => {
 
   it("answers 401 without a cookie or token, except on sign-in, health and static assets", () => {
     for (const path of ["/", "/sessions/abc", "/api/trpc/session.list", "/api/mcp"]) expect(decide(request("GET", path), withPassword), path).toMatchObject({ status: 401 });
-    for (const path of ["/sign-in", "/api/health", "/_next/static/chunks/app.js", "/favicon.ico"]) {
+    for (const path of ["/sign-in", "/api/health", "/_next/static/chunks/app.js", "/favicon.ico", "/icon-192.png", "/manifest.webmanifest"]) {
       expect(decide(request("GET", path), withPassword), path).toEqual({ allowed: true, by: "public" });
     }
   });
