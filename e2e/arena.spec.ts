@@ -2,9 +2,9 @@ import fs from "node:fs/promises";
 import { makeUserRepo } from "../tests/helpers/git-workdir";
 import { expect, submitNewSession, test } from "./fixtures";
 
-// The arena in the browser: one prompt, two contestants side by side, each in its own worktree
-// branch of the session's repository; the user marks a winner; the session's delete then removes
-// every worktree it owns through the gate.
+// The arena in the browser: one prompt, two contestants side by side, each an entry session with
+// its own worktree branch of the session's repository; the user marks a winner; the entries are
+// listed under the session in the sidebar; the session's delete then removes them all through the gate.
 
 type Repo = Awaited<ReturnType<typeof makeUserRepo>>;
 let repo: Repo;
@@ -44,7 +44,10 @@ test("an arena runs two contestants side by side in their own branches, and the 
     await expect(entry.getByText(/ · done$/)).toBeVisible();
   }
 
-  const stored = await db.arena.findFirstOrThrow({ where: { prompt: "Say which approach you would take" }, include: { entries: { include: { worktree: true } } } });
+  const stored = await db.arena.findFirstOrThrow({
+    where: { prompt: "Say which approach you would take" },
+    include: { entries: { orderBy: { createdAt: "asc" }, include: { worktree: true, chats: true } } },
+  });
   const branches = stored.entries.map((e) => e.worktree?.branch);
   expect(new Set(branches).size).toBe(2);
   const listed = await repo.git(repo.repo, "branch", "--list", "boochat/arena-*", "--format=%(refname:short)");
@@ -53,18 +56,28 @@ test("an arena runs two contestants side by side in their own branches, and the 
   const secondTitle = (await entries.nth(1).getByRole("paragraph").first().textContent()) ?? "";
   await entries.nth(1).getByRole("button", { name: `Mark ${secondTitle} as winner` }).click();
   await expect(entries.nth(1).getByRole("status").filter({ hasText: "Winner" })).toBeVisible();
-  await expect.poll(async () => (await db.arena.findUniqueOrThrow({ where: { id: stored.id } })).winnerChatId).toBe(stored.entries[1]?.id);
+  await expect.poll(async () => (await db.arena.findUniqueOrThrow({ where: { id: stored.id } })).winnerChatId).toBe(stored.entries[1]?.chats[0]?.id);
   if (process.env.BOOCHAT_UPDATE_SCREENSHOTS === "1") await page.screenshot({ path: "docs/images/arena.png" });
 
-  // The entries are tabs of the session too, each on its own branch.
-  await arena.getByRole("button", { name: "Back to tabs" }).click();
-  await page.getByRole("tab", { name: secondTitle }).click();
-  await expect(page.getByText(`Own worktree on branch ${stored.entries[1]?.worktree?.branch}`)).toBeVisible();
+  // Each entry is a session of its own, listed under the session that started the arena (collapsed at first).
+  const sessions = page.getByRole("navigation", { name: "Sessions" });
+  const origin = sessions.getByRole("listitem", { name: "Compare approaches" });
+  const toggle = origin.getByRole("button", { name: "2 arena entries of Compare approaches" });
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await expect(origin.getByRole("list", { name: "Arena entries of Compare approaches" })).toHaveCount(0);
+  await toggle.click();
+  const entryList = origin.getByRole("list", { name: "Arena entries of Compare approaches" });
+  await expect(entryList.getByRole("listitem")).toContainText(stored.entries.map((e) => e.title));
+  await entryList.getByRole("link", { name: secondTitle }).click();
+  await expect(page.getByRole("heading", { name: secondTitle })).toBeVisible();
+  await expect(page.getByLabel("Branch")).toHaveText(stored.entries[1]?.worktree?.branch ?? "");
+  await expect(page.getByRole("tab", { name: secondTitle })).toBeVisible();
+  await expect(page.getByText("An entry of an arena started in Compare approaches")).toBeVisible();
 
-  // Nothing is at risk: deleting the session removes its worktree and both entries'.
+  // Nothing is at risk: deleting the session removes its worktree and both entries' (sessions and worktrees).
   const paths = stored.entries.map((e) => e.worktree?.path ?? "");
-  const sessionItem = page.getByRole("navigation", { name: "Sessions" }).getByRole("listitem", { name: "Compare approaches" });
-  await sessionItem.getByRole("button", { name: "Delete session" }).click();
-  await expect(sessionItem).toBeHidden({ timeout: 20_000 });
+  await origin.getByRole("button", { name: "Delete session" }).first().click();
+  await expect(origin).toBeHidden({ timeout: 20_000 });
   for (const p of paths) await expect(fs.stat(p)).rejects.toThrow();
+  expect(await db.session.count({ where: { id: { in: stored.entries.map((e) => e.id) } } })).toBe(0);
 });

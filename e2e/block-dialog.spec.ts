@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Page } from "@playwright/test";
 import { exists, makeUserRepo } from "../tests/helpers/git-workdir";
 import { e2eSettings, expect, submitNewSession, test } from "./fixtures";
+import { SLOW_MARKER } from "./support/scripted-model-script";
 
 // Real repositories, a real sidecar, the built app: a session with a worktree is created through
 // the UI, work is put at risk on disk, and the block dialog must protect it.
@@ -147,4 +148,41 @@ test("a hung sidecar gives the could-not-verify dialog with only Cancel and Forc
   }
   expect(await fs.readFile(path.join(wt, "unsaved.txt"), "utf8")).toBe("unsaved\n");
   expect(await db.worktree.count({ where: { path: wt, sessionId: null } })).toBe(1);
+});
+
+test("a running agent blocks the delete: the dialog names it by tab, and Stop agents stops it and deletes the session", async ({ page, db }) => {
+  test.setTimeout(120_000);
+  await page.goto("/");
+  await submitNewSession(page, { title: "Agent at work" });
+  await expect(page.getByRole("heading", { name: "Agent at work" })).toBeVisible();
+  await page.getByRole("textbox", { name: "Message" }).fill(`${SLOW_MARKER}: take your time`);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("log", { name: "Messages" }).getByText("slow1", { exact: false })).toBeVisible({ timeout: 60_000 });
+
+  const dialog = await askToDelete(page, "Agent at work");
+  await expect(dialog.getByRole("heading", { name: "Agents are still running in this session" })).toBeVisible();
+  await expect(dialog.getByRole("region", { name: "Running agents" })).toHaveText("opencode in “Tab 1”");
+  await expect(dialog.getByRole("button")).toHaveText(["Cancel", "Stop agents", "Force"]);
+  await dialog.getByRole("button", { name: "Stop agents" }).click();
+  // Stopped, tried again: a chat-only session holds no work, so it goes.
+  await expect(dialog).toBeHidden({ timeout: 20_000 });
+  await expect(sessionItem(page, "Agent at work")).toHaveCount(0);
+  const task = await db.task.findFirstOrThrow({ where: { prompt: `${SLOW_MARKER}: take your time` }, orderBy: { createdAt: "desc" } });
+  expect(task.status).toBe("cancelled");
+});
+
+test("a branch that shares no history with the default branch is named as unpushed, not as unverifiable", async ({ page }) => {
+  const wt = await createWorktreeSession(page, "Unrelated history");
+  await repo.git(wt, "checkout", "-q", "--orphan", "boochat/unrelated-start");
+  await repo.git(wt, "rm", "-q", "-r", "-f", ".");
+  await fs.writeFile(path.join(wt, "fresh.txt"), "a new start\n");
+  await repo.git(wt, "add", "fresh.txt");
+  await repo.git(wt, "commit", "-q", "-m", "start from nothing");
+  const dialog = await askToDelete(page, "Unrelated history");
+  await expect(dialog.getByRole("heading", { name: "This session has work that would be lost" })).toBeVisible();
+  await expect(dialog).toContainText("1 unpushed commit");
+  await expect(dialog).toContainText("start from nothing");
+  await expect(dialog).not.toContainText("could not");
+  await dialog.getByRole("button", { name: "Force" }).click();
+  await expect(dialog).toBeHidden();
 });

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { Tabs } from "radix-ui";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
@@ -67,6 +68,14 @@ export function SessionView({ sessionId }: { sessionId: string }) {
         ) : (
           <p className="text-xs text-zinc-600 dark:text-zinc-400">Chat only: no repository attached.</p>
         )}
+        {session.data.arena ? (
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">
+            An entry of an arena started in{" "}
+            <Link className="underline" href={`/sessions/${session.data.arena.originSessionId}?arena=${encodeURIComponent(session.data.arena.id)}`}>
+              {session.data.arena.originTitle}
+            </Link>
+          </p>
+        ) : null}
         {worktree ? (
           <div className="mt-1 flex flex-wrap items-center gap-2 text-xs">
             <Button variant="secondary" className="px-2 py-0.5 text-xs" onClick={() => setArenaDialogOpen(true)}>

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { Collapsible } from "radix-ui";
 import { useState } from "react";
 import { useTRPC } from "@/trpc/client";
 import { Button } from "../ui/button";
@@ -12,7 +13,21 @@ import { useDeleteSessionFlow } from "../worktree/delete-session-flow";
 import { OrphanList } from "../worktree/orphan-list";
 import { CreateSessionDialog } from "./create-session-dialog";
 
-type SessionRow = { id: string; title: string; worktree: { path: string; branch: string | null } | null };
+type SessionRow = { id: string; title: string; worktree: { path: string; branch: string | null } | null; arenaOriginId: string | null };
+
+/** Sessions at the top of the list, each with the arena entry sessions it started (shown under it). */
+function groupArenaEntries(sessions: SessionRow[]): Array<{ session: SessionRow; entries: SessionRow[] }> {
+  const ids = new Set(sessions.map((s) => s.id));
+  const entriesOf = new Map<string, SessionRow[]>();
+  for (const session of sessions) {
+    if (session.arenaOriginId && ids.has(session.arenaOriginId)) {
+      entriesOf.set(session.arenaOriginId, [...(entriesOf.get(session.arenaOriginId) ?? []), session]);
+    }
+  }
+  return sessions
+    .filter((s) => !(s.arenaOriginId && ids.has(s.arenaOriginId)))
+    .map((session) => ({ session, entries: (entriesOf.get(session.id) ?? []).reverse() }));
+}
 
 export function Sidebar({ selectedId }: { selectedId: string | null }) {
   const trpc = useTRPC();
@@ -46,13 +61,14 @@ export function Sidebar({ selectedId }: { selectedId: string | null }) {
           </p>
         ) : (
           <ul className="space-y-0.5">
-            {sessions.data.map((session) => (
+            {groupArenaEntries(sessions.data).map(({ session, entries }) => (
               <SessionItem
                 key={session.id}
                 session={session}
-                selected={session.id === selectedId}
+                selectedId={selectedId}
                 deleting={deletion.pending}
-                onDelete={() => deletion.requestDelete(session)}
+                onDelete={deletion.requestDelete}
+                entries={entries}
               />
             ))}
           </ul>
@@ -70,7 +86,47 @@ export function Sidebar({ selectedId }: { selectedId: string | null }) {
   );
 }
 
-function SessionItem(props: { session: SessionRow; selected: boolean; deleting: boolean; onDelete: () => void }) {
+/** A session, and under it (collapsed at first) the arena entry sessions it started. */
+function SessionItem(props: {
+  session: SessionRow;
+  selectedId: string | null;
+  deleting: boolean;
+  onDelete: (session: SessionRow) => void;
+  entries: SessionRow[];
+}) {
+  const { session, entries } = props;
+  // Open when one of its entries is the selected session, so the selection is never hidden.
+  const [open, setOpen] = useState(() => entries.some((e) => e.id === props.selectedId));
+  return (
+    <li aria-label={session.title}>
+      <SessionLine session={session} selected={session.id === props.selectedId} deleting={props.deleting} onDelete={() => props.onDelete(session)} />
+      {entries.length > 0 ? (
+        <Collapsible.Root open={open} onOpenChange={setOpen}>
+          <Collapsible.Trigger className="ml-3 rounded px-2 py-0.5 text-xs text-zinc-700 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800">
+            {open ? "▾" : "▸"} {entries.length === 1 ? "1 arena entry" : `${entries.length} arena entries`}
+            <span className="sr-only"> of {session.title}</span>
+          </Collapsible.Trigger>
+          <Collapsible.Content>
+            <ul aria-label={`Arena entries of ${session.title}`} className="ml-4 space-y-0.5 border-l border-zinc-300 pl-1 dark:border-zinc-700">
+              {entries.map((entry) => (
+                <li key={entry.id} aria-label={entry.title}>
+                  <SessionLine
+                    session={entry}
+                    selected={entry.id === props.selectedId}
+                    deleting={props.deleting}
+                    onDelete={() => props.onDelete(entry)}
+                  />
+                </li>
+              ))}
+            </ul>
+          </Collapsible.Content>
+        </Collapsible.Root>
+      ) : null}
+    </li>
+  );
+}
+
+function SessionLine(props: { session: SessionRow; selected: boolean; deleting: boolean; onDelete: () => void }) {
   const { session, selected } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -82,10 +138,7 @@ function SessionItem(props: { session: SessionRow; selected: boolean; deleting: 
   );
 
   return (
-    <li
-      aria-label={session.title}
-      className={`group flex items-center gap-1 rounded-md pr-1 ${selected ? "bg-indigo-100 dark:bg-indigo-950" : "hover:bg-zinc-200 dark:hover:bg-zinc-800"}`}
-    >
+    <div className={`group flex items-center gap-1 rounded-md pr-1 ${selected ? "bg-indigo-100 dark:bg-indigo-950" : "hover:bg-zinc-200 dark:hover:bg-zinc-800"}`}>
       <Link
         href={`/sessions/${session.id}`}
         aria-current={selected ? "page" : undefined}
@@ -117,6 +170,6 @@ function SessionItem(props: { session: SessionRow; selected: boolean; deleting: 
         initialValue={session.title}
         onRename={(title) => rename.mutateAsync({ id: session.id, title })}
       />
-    </li>
+    </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import { AlertDialog } from "radix-ui";
 import type { RiskReport } from "@/server/schemas/risk-report";
+import type { RunningTask } from "@/server/schemas/session";
 import { Button } from "../ui/button";
 import { RiskReportView } from "./risk-report-view";
 
@@ -9,13 +10,52 @@ export type BlockState = {
   sessionId: string;
   sessionTitle: string;
   reports: RiskReport[];
+  /** Agents still at work in the session (or its arena entries): the delete waits for them. */
+  runningTasks: RunningTask[];
   /** A line above the reports, e.g. "changes stashed as stash@{0}; still at risk: 2 unpushed commits". */
   notice: string | null;
 };
 
+type BlockKind = "agents-running" | "unverified" | "at-risk";
+
+function kindOf(state: BlockState | null): BlockKind {
+  if (state && state.runningTasks.length > 0) return "agents-running";
+  return state?.reports.some((r) => r.status === "unverified") ? "unverified" : "at-risk";
+}
+
+const TITLES: Record<BlockKind, string> = {
+  "agents-running": "Agents are still running in this session",
+  unverified: "Could not check the worktree",
+  "at-risk": "This session has work that would be lost",
+};
+
+function description(kind: BlockKind, title: string): string {
+  if (kind === "agents-running") return `“${title}” was not deleted: its agents are still working. Stop them first (their work so far stays), or force the delete.`;
+  if (kind === "unverified") return `“${title}” was not deleted: BooChat could not verify that its worktree is safe to remove.`;
+  return `“${title}” was not deleted. Commit or stash the work below, or force the delete and keep the worktree on disk.`;
+}
+
+const isDirty = (r: RiskReport) => r.dirty.staged + r.dirty.unstaged + r.dirty.untracked + r.dirty.conflicted > 0;
+
+/** The running agents, by tab. */
+function RunningAgents({ tasks }: { tasks: RunningTask[] }) {
+  return (
+    <section aria-label="Running agents" className="rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-700">
+      <ul className="ml-4 list-disc">
+        {tasks.map((task) => (
+          <li key={task.taskId}>
+            <span className="font-medium">{task.agent}</span> in {task.chatTitle ? `“${task.chatTitle}”` : "a closed tab"}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /**
- * Shown when the delete gate refuses: what would be lost, per worktree, and ways out that keep it.
- * Could-not-verify offers only Cancel and Force (force keeps the worktree on disk).
+ * Shown when the delete gate refuses: running agents (Stop agents, Force, Cancel), work at risk per
+ * worktree (Commit, Stash, Force, Cancel), or a check that could not run (Cancel, Force). Force
+ * keeps every worktree on disk.
  */
 export function BlockDialog(props: {
   state: BlockState | null;
@@ -24,35 +64,40 @@ export function BlockDialog(props: {
   onCancel: () => void;
   onCommit: () => void;
   onStash: () => void;
+  onStopAgents: () => void;
   onForce: () => void;
 }) {
   const { state } = props;
-  const unverified = state ? state.reports.some((r) => r.status === "unverified") : false;
+  const kind = kindOf(state);
   const paths = state ? state.reports.map((r) => r.path).join(", ") : "";
   return (
     <AlertDialog.Root open={state !== null} onOpenChange={(open) => !open && props.onCancel()}>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 bg-black/40" />
         <AlertDialog.Content className="fixed top-1/2 left-1/2 max-h-[85vh] w-[36rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-5 shadow-xl dark:border-zinc-800 dark:bg-zinc-900">
-          <AlertDialog.Title className="text-lg font-semibold">
-            {unverified ? "Could not check the worktree" : "This session has work that would be lost"}
-          </AlertDialog.Title>
+          <AlertDialog.Title className="text-lg font-semibold">{TITLES[kind]}</AlertDialog.Title>
           <AlertDialog.Description className="mt-1 mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-            {unverified
-              ? `“${state?.sessionTitle}” was not deleted: BooChat could not verify that its worktree is safe to remove.`
-              : `“${state?.sessionTitle}” was not deleted. Commit or stash the work below, or force the delete and keep the worktree on disk.`}
+            {description(kind, state?.sessionTitle ?? "")}
           </AlertDialog.Description>
           {state?.notice ? (
             <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
               {state.notice}
             </p>
           ) : null}
+          {kind === "agents-running" && state ? <RunningAgents tasks={state.runningTasks} /> : null}
           <div className="space-y-3">
             {state?.reports.map((report) => <RiskReportView key={report.path} report={report} />)}
           </div>
           <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">
-            Force deletes the session but keeps the worktree on disk at <span className="font-mono break-all">{paths}</span>, listed under
-            “Orphaned worktrees”.
+            {kind === "agents-running" ? "Force stops the agents and deletes the session" : "Force deletes the session"}
+            {paths ? (
+              <>
+                {" "}
+                but keeps the worktree on disk at <span className="font-mono break-all">{paths}</span>, listed under “Orphaned worktrees”.
+              </>
+            ) : (
+              "; any worktree stays on disk, listed under “Orphaned worktrees”."
+            )}
           </p>
           {props.error ? (
             <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
@@ -63,16 +108,23 @@ export function BlockDialog(props: {
             <AlertDialog.Cancel asChild>
               <Button disabled={props.busy}>Cancel</Button>
             </AlertDialog.Cancel>
-            {unverified ? null : (
+            {kind === "agents-running" ? (
+              <Button onClick={props.onStopAgents} disabled={props.busy}>
+                Stop agents
+              </Button>
+            ) : null}
+            {kind === "at-risk" ? (
               <>
                 <Button onClick={props.onCommit} disabled={props.busy}>
                   Commit
                 </Button>
-                <Button onClick={props.onStash} disabled={props.busy}>
-                  Stash
-                </Button>
+                {state?.reports.some(isDirty) ? (
+                  <Button onClick={props.onStash} disabled={props.busy}>
+                    Stash
+                  </Button>
+                ) : null}
               </>
-            )}
+            ) : null}
             <Button variant="danger" onClick={props.onForce} disabled={props.busy}>
               Force
             </Button>

@@ -6,23 +6,33 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { AppRouter } from "@/server/trpc/routers/_app";
 import type { RiskReport } from "@/server/schemas/risk-report";
+import type { RunningTask } from "@/server/schemas/session";
 import { describeRisk } from "@/server/services/worktree/describe-risk";
 import { useTRPC } from "@/trpc/client";
 import { BlockDialog, type BlockState } from "./block-dialog";
 
-function riskReportsOf(error: unknown): RiskReport[] | null {
+/** What a refused delete carries: the risk reports and the agents still running (either may be empty). */
+function refusalOf(error: unknown): { reports: RiskReport[]; runningTasks: RunningTask[] } | null {
   if (error instanceof TRPCClientError) {
     const data = (error as TRPCClientError<AppRouter>).data;
-    if (data?.code === "CONFLICT" && data.riskReports) return data.riskReports;
+    if (data?.code === "CONFLICT" && (data.riskReports || data.runningTasks)) {
+      return { reports: data.riskReports ?? [], runningTasks: data.runningTasks ?? [] };
+    }
   }
   return null;
+}
+
+/** The fresh reports in place of the old ones of the same worktree; the others as they were. */
+function replaceReports(old: RiskReport[], fresh: RiskReport[]): RiskReport[] {
+  const freshPaths = new Set(fresh.map((r) => r.path));
+  return [...fresh, ...old.filter((r) => !freshPaths.has(r.path))];
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Delete a session through the gate: a refusal opens the block dialog; Stash re-checks and deletes
- * when nothing blocks any more; Force sends back the fingerprints the user saw.
+ * when nothing blocks any more; Stop agents stops them and tries again; Force skips the check.
  */
 export function useDeleteSessionFlow(options: { selectedId: string | null }) {
   const trpc = useTRPC();
@@ -34,6 +44,7 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
 
   const del = useMutation(trpc.session.delete.mutationOptions());
   const stash = useMutation(trpc.worktree.stash.mutationOptions());
+  const stopAgents = useMutation(trpc.session.stopAgents.mutationOptions());
 
   async function ownWorktreePath(sessionId: string): Promise<string | null> {
     const session = await queryClient.fetchQuery(trpc.session.get.queryOptions({ id: sessionId }));
@@ -48,15 +59,15 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
     if (options.selectedId === sessionId) router.push("/");
   }
 
-  async function attempt(session: { id: string; title: string }, input: { force?: boolean; consent?: string[] }, notice: string | null) {
+  async function attempt(session: { id: string; title: string }, input: { force?: boolean }, notice: string | null) {
     try {
       await del.mutateAsync({ id: session.id, ...input });
       await afterDeleted(session.id);
     } catch (err) {
-      const reports = riskReportsOf(err);
-      if (reports) {
+      const refusal = refusalOf(err);
+      if (refusal) {
         setError(null);
-        setBlock({ sessionId: session.id, sessionTitle: session.title, reports, notice });
+        setBlock({ sessionId: session.id, sessionTitle: session.title, ...refusal, notice });
       } else if (block) {
         setError(messageOf(err));
       } else {
@@ -70,7 +81,7 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
   const dialog = (
     <BlockDialog
       state={block}
-      busy={del.isPending || stash.isPending}
+      busy={del.isPending || stash.isPending || stopAgents.isPending}
       error={error}
       onCancel={() => {
         setBlock(null);
@@ -86,14 +97,13 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
         try {
           // Every worktree of the session with uncommitted work (its own, its arena entries').
           const dirty = (block?.reports ?? []).filter((r) => r.dirty.staged + r.dirty.unstaged + r.dirty.untracked + r.dirty.conflicted > 0);
-          const targets: Array<string | undefined> = dirty.length > 0 ? dirty.map((r) => r.path) : [undefined];
           const own = await ownWorktreePath(current.id);
           const results = [];
-          for (const path of targets) results.push(await stash.mutateAsync({ sessionId: current.id, ...(path && path !== own ? { path } : {}) }));
+          for (const report of dirty) results.push(await stash.mutateAsync({ sessionId: current.id, ...(report.path !== own ? { path: report.path } : {}) }));
           const stashed = results.filter((r) => r.stashed).length;
-          const stashedAs = stashed === 0 ? "nothing to stash" : targets.length === 1 ? "changes stashed as stash@{0}" : `changes stashed in ${stashed} worktrees`;
+          const stashedAs = stashed === 0 ? "nothing to stash" : dirty.length === 1 ? "changes stashed as stash@{0}" : `changes stashed in ${stashed} worktrees`;
           // Worktrees not stashed (commits at risk only) keep their report from the block.
-          const reports = [...results.map((r) => r.report), ...(block?.reports ?? []).filter((r) => !targets.includes(r.path))];
+          const reports = replaceReports(block?.reports ?? [], results.map((r) => r.report));
           if (reports.every((r) => r.status === "clean")) {
             await attempt(current, {}, `${stashedAs}; deleting…`);
           } else {
@@ -102,6 +112,7 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
               sessionId: current.id,
               sessionTitle: current.title,
               reports: reports.filter((r) => r.status !== "clean"),
+              runningTasks: [],
               notice: `${stashedAs}; still at risk: ${describeRisk(reports)}`,
             });
           }
@@ -109,13 +120,19 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
           setError(messageOf(err));
         }
       }}
+      onStopAgents={async () => {
+        if (!current) return;
+        try {
+          const { stopped } = await stopAgents.mutateAsync({ id: current.id });
+          // Tried again: the delete may now meet the work the agents left.
+          await attempt(current, {}, `${stopped.length === 1 ? "1 agent stopped" : `${stopped.length} agents stopped`}.`);
+        } catch (err) {
+          setError(messageOf(err));
+        }
+      }}
       onForce={async () => {
-        if (!current || !block) return;
-        await attempt(
-          current,
-          { force: true, consent: block.reports.map((r) => r.fingerprint) },
-          "The worktree changed since you looked at it: review it again before forcing.",
-        );
+        if (!current) return;
+        await attempt(current, { force: true }, null);
       }}
     />
   );
