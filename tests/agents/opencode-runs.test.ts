@@ -6,6 +6,7 @@ import { closeChat } from "../../server/services/chat/close-chat";
 import { createSidecarClient } from "../../server/sidecar-client";
 import { createRepoFixture, type RepoFixture } from "../helpers/git-repos";
 import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
+import { startTogether } from "../helpers/start-together";
 import { startSidecar, type SidecarProcess } from "../helpers/sidecar-process";
 
 // One real `opencode serve`, one scripted model server, one sidecar for the whole file.
@@ -17,7 +18,7 @@ let worktree: string;
 beforeAll(async () => {
   repo = await createRepoFixture();
   worktree = await repo.addWorktree("shared");
-  [h, sidecar] = await Promise.all([startAgentHarness(), startSidecar({ worktreeRoot: repo.worktreeRoot })]);
+  [h, sidecar] = await startTogether<[AgentHarness, SidecarProcess]>([startAgentHarness(), startSidecar({ worktreeRoot: repo.worktreeRoot })]);
 }, 90_000);
 
 // A real opencode on a busy 2-core machine can be slow: give each run room.

@@ -5,6 +5,7 @@ import type { AppError } from "../../server/errors";
 import { createSidecarClient } from "../../server/sidecar-client";
 import { createRepoFixture, type RepoFixture } from "../helpers/git-repos";
 import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
+import { startTogether } from "../helpers/start-together";
 import { startSidecar, type SidecarProcess } from "../helpers/sidecar-process";
 import { callerFor, trpcError } from "../helpers/trpc-caller";
 
@@ -17,7 +18,7 @@ const stubborn = path.join(import.meta.dirname, "..", "agents", "fixtures", "stu
 
 beforeAll(async () => {
   repo = await createRepoFixture();
-  [h, sidecar] = await Promise.all([
+  [h, sidecar] = await startTogether<[AgentHarness, SidecarProcess]>([
     startAgentHarness({ externalAgents: [{ name: "stubborn", command: [process.execPath, stubborn], prompt: "stdin", env: {} }] }),
     startSidecar({ worktreeRoot: repo.worktreeRoot }),
   ]);

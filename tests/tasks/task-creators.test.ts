@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSidecarClient } from "../../server/sidecar-client";
 import { createRepoFixture, type RepoFixture } from "../helpers/git-repos";
 import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
+import { startTogether } from "../helpers/start-together";
 import { startSidecar, type SidecarProcess } from "../helpers/sidecar-process";
 import { callerFor, trpcError } from "../helpers/trpc-caller";
 
@@ -14,7 +15,7 @@ let sidecar: SidecarProcess;
 
 beforeAll(async () => {
   repo = await createRepoFixture();
-  [h, sidecar] = await Promise.all([startAgentHarness(), startSidecar({ worktreeRoot: repo.worktreeRoot })]);
+  [h, sidecar] = await startTogether<[AgentHarness, SidecarProcess]>([startAgentHarness(), startSidecar({ worktreeRoot: repo.worktreeRoot })]);
 }, 90_000);
 
 vi.setConfig({ testTimeout: 90_000 });
