@@ -7,6 +7,34 @@ import os from "node:os";
 import path from "node:path";
 import { bin, ensureInstalled, log, root } from "./lib.mjs";
 
+/** The Chromium Playwright drives (playwright.config.ts reads the same variable and default). */
+const chromium = process.env.BOOCHAT_CHROMIUM ?? "/usr/bin/chromium";
+
+/**
+ * Playwright runs last, so a missing browser would only show after minutes of vitest and a build:
+ * install Debian's chromium first when we can (root with apt-get, as .ci/run does), else stop now
+ * with the one command that fixes it.
+ */
+function ensureChromium() {
+  if (fs.existsSync(chromium)) return;
+  const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const hasApt = spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0;
+  if (asRoot && hasApt && !process.env.BOOCHAT_CHROMIUM) {
+    log("Chromium is missing: installing Debian's chromium for the browser tests (apt-get)…");
+    const aptEnv = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env: aptEnv });
+    const install = update.status === 0 ? spawnSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env: aptEnv }) : update;
+    if (install.status === 0 && fs.existsSync(chromium)) return;
+  }
+  const fix = process.env.BOOCHAT_CHROMIUM
+    ? `point BOOCHAT_CHROMIUM at a Chromium or Chrome binary (now: ${chromium}, which does not exist)`
+    : "sudo apt-get install chromium   (or set BOOCHAT_CHROMIUM to another Chromium binary)";
+  log(`The browser tests need Chromium at ${chromium}, which is missing. Run:\n\n    ${fix}\n\nthen npm test again.`);
+  process.stdout.write("0 passed, 1 failed\n");
+  process.exit(1);
+}
+
+ensureChromium();
 ensureInstalled();
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CI: process.env.CI ?? "1" };
