@@ -2,6 +2,7 @@ import type { Db } from "../../db";
 import { AppError } from "../../errors";
 import type { SessionCreateInput } from "../../schemas/session";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
+import { publishSessionChange } from "./session-events";
 
 export const FIRST_TAB_TITLE = "Tab 1";
 
@@ -27,7 +28,10 @@ export async function createSession(deps: { db: Db; sidecar: SidecarClient }, in
   const session = await db.session.create({
     data: { title: input.title, chats: { create: { title: FIRST_TAB_TITLE, position: 0 } } },
   });
-  if (!input.repoPath) return { ...session, worktree: null };
+  if (!input.repoPath) {
+    publishSessionChange();
+    return { ...session, worktree: null };
+  }
 
   try {
     const branch = input.branch ?? defaultBranchName(input.title, session.id);
@@ -42,6 +46,7 @@ export async function createSession(deps: { db: Db; sidecar: SidecarClient }, in
         host: sidecar.url,
       },
     });
+    publishSessionChange();
     return { ...session, worktree };
   } catch (error) {
     // The session is useless without the worktree the user asked for: roll it back.

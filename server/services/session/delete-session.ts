@@ -6,6 +6,7 @@ import { describeRisk } from "../worktree/describe-risk";
 import { withKeyLock } from "../worktree/key-lock";
 import { checkWorktrees, unverifiedReport } from "../worktree/risk-gate";
 import { describeRunning, runningTasksOf } from "./running-tasks";
+import { publishSessionChange } from "./session-events";
 import { sessionFamily, type FamilyMember } from "./session-family";
 import { endFamilyAgents, type SessionAgents } from "./stop-session-agents";
 
@@ -110,4 +111,5 @@ async function deleteSessionRows(db: Db, family: FamilyMember[]) {
   if (!root) return;
   const { count } = await db.session.deleteMany({ where: { id: { in: family.map((member) => member.id) } } });
   if (count === 0) throw notFound("Session", root.id);
+  publishSessionChange();
 }

@@ -3,6 +3,7 @@ import { arenaRouter } from "./arena";
 import { chatRouter } from "./chat";
 import { coderRouter } from "./coder";
 import { sessionRouter } from "./session";
+import { sessionEventsRouter } from "./session-events";
 import { skillsRouter } from "./skills";
 import { taskRouter } from "./task";
 import { worktreeRouter } from "./worktree";
@@ -15,6 +16,7 @@ export const appRouter = router({
   task: taskRouter,
   skills: skillsRouter,
   arena: arenaRouter,
+  sessionEvents: sessionEventsRouter,
 });
 
 /** The API's type: import it (type only) to build a typed client in a script or the browser. */
