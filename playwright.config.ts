@@ -68,6 +68,7 @@ export default defineConfig({
         DATABASE_URL: e2eSettings.databaseUrl,
         BOOCHAT_DATA_DIR: e2eSettings.dataDir,
         BOOCHAT_WORKTREE_ROOT: e2eSettings.worktreeRoot,
+        BOOCHAT_SCRATCH_DIR: path.join(e2eDir, "scratch"),
         BOOCHAT_SIDECAR_PORT: String(sidecarPort),
         BOOCHAT_SIDECAR_TOKEN: e2eSettings.token,
         BOOCHAT_RISK_TIMEOUT_MS: "2000",

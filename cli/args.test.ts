@@ -7,7 +7,7 @@ describe("boochat command line", () => {
       const parsed = parseCommandLine(argv);
       expect(parsed).toEqual({ command: "help", text: OVERALL_HELP });
     }
-    for (const name of ["task", "sessions", "watch", "cancel", "BOOCHAT_URL", "BOOCHAT_TOKEN", "BOOCHAT_PASSWORD"]) {
+    for (const name of ["task", "sessions", "watch", "cancel", "BOOCHAT_URL", "BOOCHAT_TOKEN", "BOOCHAT_DATA_DIR"]) {
       expect(OVERALL_HELP).toContain(name);
     }
     expect(OVERALL_HELP).toMatch(/2 task failed, 3 task cancelled/);

@@ -96,8 +96,8 @@ Examples:
 
 Settings (environment):
   BOOCHAT_URL        the app (default http://127.0.0.1:3000)
-  BOOCHAT_PASSWORD   when the app runs with a password: the API token is derived from it
-  BOOCHAT_TOKEN      or that API token itself
+  BOOCHAT_TOKEN      BooChat's API token (default: read from <BOOCHAT_DATA_DIR or ./data>/api-token)
+  BOOCHAT_DATA_DIR   where that file is, when BOOCHAT_TOKEN is unset
 
 Exit codes: 0 done (task succeeded), 1 bad input / not found / cannot reach the app,
 2 task failed, 3 task cancelled, 130 stopped watching with Ctrl-C.

@@ -1,8 +1,11 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 import { EventSource, type FetchLike } from "eventsource";
+import fs from "node:fs";
+import path from "node:path";
 import superjson from "superjson";
-import { apiTokenFromPassword } from "../server/security/api-token";
+import { API_TOKEN_FILE } from "../server/security/access-secrets";
+import { LIMITS } from "../server/limits";
 import type { AppRouter } from "../server/trpc/routers/_app";
 
 export const DEFAULT_URL = "http://127.0.0.1:3000";
@@ -16,8 +19,10 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type CliSettings = {
   /** The app's base URL, without a trailing slash. */
   url: string;
-  /** The bearer token, when the app runs with a password. */
+  /** The bearer token: BOOCHAT_TOKEN, else the one in the data folder (null: neither is there). */
   token: string | null;
+  /** Where the token came from, for the words of a refusal. */
+  tokenSource: string;
 };
 
 /** A problem the user must fix (bad input, bad settings): printed as is, exit code 1. */
@@ -54,8 +59,23 @@ async function refusalReason(response: Response): Promise<string | null> {
   }
 }
 
-/** BOOCHAT_URL, BOOCHAT_TOKEN, BOOCHAT_PASSWORD, read once. */
-export function settingsFromEnv(env: Record<string, string | undefined>): CliSettings {
+/**
+ * The API token: BOOCHAT_TOKEN, else `<BOOCHAT_DATA_DIR or ./data>/api-token`, which the CLI can
+ * read when it runs as the same user as BooChat (the file is 0600).
+ */
+function tokenFrom(env: Record<string, string | undefined>, cwd: string): { token: string | null; tokenSource: string } {
+  const fromEnv = env.BOOCHAT_TOKEN?.trim();
+  if (fromEnv) return { token: fromEnv, tokenSource: "BOOCHAT_TOKEN" };
+  const file = path.join(path.resolve(cwd, env.BOOCHAT_DATA_DIR?.trim() || "data"), API_TOKEN_FILE);
+  try {
+    return { token: fs.readFileSync(file, "utf8").trim() || null, tokenSource: file };
+  } catch {
+    return { token: null, tokenSource: file };
+  }
+}
+
+/** BOOCHAT_URL and the API token (BOOCHAT_TOKEN or the data folder's), read once. */
+export function settingsFromEnv(env: Record<string, string | undefined>, cwd = process.cwd()): CliSettings {
   const raw = env.BOOCHAT_URL?.trim() || DEFAULT_URL;
   let parsed: URL;
   try {
@@ -67,8 +87,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): CliSet
     throw new CliError(`BOOCHAT_URL must start with http:// or https://, got "${raw}"`);
   }
   const url = `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`;
-  const token = env.BOOCHAT_TOKEN?.trim() || (env.BOOCHAT_PASSWORD ? apiTokenFromPassword(env.BOOCHAT_PASSWORD) : null);
-  return { url, token };
+  return { url, ...tokenFrom(env, cwd) };
 }
 
 function withAuth(settings: CliSettings, headers: HeadersInit | undefined): Headers {
@@ -95,6 +114,7 @@ export function createBoochatClient(settings: CliSettings) {
         false: httpBatchLink({
           url: endpoint,
           transformer: superjson,
+          maxItems: LIMITS.trpcBatchSize,
           headers: () => (settings.token ? { authorization: `Bearer ${settings.token}` } : {}),
           fetch: async (url, init) => {
             const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
@@ -152,8 +172,8 @@ export function describeError(error: unknown, settings: CliSettings): CliError {
     const other = notTheApi(typed);
     if (other?.status === 401) {
       const hint = settings.token
-        ? "check BOOCHAT_PASSWORD (or BOOCHAT_TOKEN)"
-        : "this BooChat has a password: set BOOCHAT_PASSWORD (or BOOCHAT_TOKEN)";
+        ? `the token from ${settings.tokenSource} is not this BooChat's: set BOOCHAT_TOKEN to the one in its data folder's ${API_TOKEN_FILE}`
+        : `BooChat needs its API token: run the CLI in the BooChat folder (it reads ${settings.tokenSource}) or set BOOCHAT_TOKEN`;
       return new CliError(`BooChat at ${settings.url} refused the request (${other.reason ?? "HTTP 401"}): ${hint}`);
     }
     if (other?.reason) return new CliError(`BooChat at ${settings.url} refused the request (HTTP ${other.status}): ${other.reason}`);

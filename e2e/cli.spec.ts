@@ -4,11 +4,12 @@ import net from "node:net";
 import path from "node:path";
 import { createBoochatClient } from "../cli/client";
 import { runCli } from "../cli/run";
-import { expect, test } from "./fixtures";
+import { e2eApiToken, e2eSettings, expect, test } from "./fixtures";
 import { SLOW_CHUNKS, SLOW_MARKER, STREAM_MARKER, STREAMED_CHUNKS } from "./support/scripted-model-script";
 
 // The CLI as a user runs it: `npx boochat …` from the project folder, a real child process,
-// against the running e2e app (real opencode, scripted model) at BOOCHAT_URL.
+// against the running e2e app (real opencode, scripted model) at BOOCHAT_URL. It reads the API
+// token from the app's data folder (BOOCHAT_DATA_DIR), as it does from ./data in a real install.
 
 const FINAL_TEXT = STREAMED_CHUNKS.join("");
 const repoRoot = path.resolve(import.meta.dirname, "..");
@@ -19,7 +20,7 @@ type Run = { code: number | null; stdout: string; stderr: string; stdoutChunks: 
 function boochat(args: string[], env: Record<string, string> = {}, timeoutMs = 90_000) {
   const child = spawn("npx", ["boochat", ...args], {
     cwd: repoRoot,
-    env: { ...process.env, BOOCHAT_URL: baseUrl(), ...env },
+    env: { ...process.env, BOOCHAT_URL: baseUrl(), BOOCHAT_DATA_DIR: e2eSettings.dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const run: Run = { code: null, stdout: "", stderr: "", stdoutChunks: [] };
@@ -45,7 +46,7 @@ function baseUrl(): string {
 }
 
 function api() {
-  return createBoochatClient({ url: baseUrl(), token: null });
+  return createBoochatClient({ url: baseUrl(), token: e2eApiToken(), tokenSource: "the e2e data folder" });
 }
 
 /** A port on 127.0.0.1 that nothing listens on (taken, then given back). */
@@ -165,7 +166,7 @@ test("boochat cancel stops a running task; watch ends with exit 3", async ({ db 
   const code = await runCli(["cancel", taskId], {
     stdout: { write: (chunk: string) => (cancelled.stdout += chunk) },
     stderr: { write: (chunk: string) => (cancelled.stderr += chunk) },
-    env: { BOOCHAT_URL: baseUrl() },
+    env: { BOOCHAT_URL: baseUrl(), BOOCHAT_DATA_DIR: e2eSettings.dataDir },
   });
   expect(code, cancelled.stderr).toBe(0);
   expect(cancelled.stdout).toBe(`Task ${taskId} cancelled.\n`);

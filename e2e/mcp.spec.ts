@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "../server/trpc/routers/_app";
-import { expect, test } from "./fixtures";
+import { e2eApiToken, expect, test } from "./fixtures";
 import { DELEGATE_MARKER, DELEGATED_REPLY, STREAM_MARKER, STREAMED_CHUNKS } from "./support/scripted-model-script";
 
 // BooChat as an MCP server (streamable HTTP at /api/mcp), driven by the SDK's own Client against
@@ -14,13 +14,16 @@ type TaskSummary = { taskId: string; chatId: string | null; sessionId: string | 
 
 const TERMINAL = ["succeeded", "failed", "cancelled"];
 
+/** What every client of BooChat sends: its API token (MCP clients put it in their config's headers). */
+const auth = () => ({ authorization: `Bearer ${e2eApiToken()}` });
+
 function api(baseURL: string) {
-  return createTRPCClient<AppRouter>({ links: [httpLink({ url: `${baseURL}/api/trpc`, transformer: superjson })] });
+  return createTRPCClient<AppRouter>({ links: [httpLink({ url: `${baseURL}/api/trpc`, transformer: superjson, headers: auth })] });
 }
 
 async function connect(baseURL: string) {
   const client = new Client({ name: "boochat-e2e", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL("/api/mcp", baseURL));
+  const transport = new StreamableHTTPClientTransport(new URL("/api/mcp", baseURL), { requestInit: { headers: auth() } });
   await client.connect(transport);
   return {
     client,

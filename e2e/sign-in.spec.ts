@@ -3,8 +3,7 @@ import path from "node:path";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "../server/trpc/routers/_app";
-import { apiTokenFromPassword } from "../server/security/api-token";
-import { expect, test } from "./fixtures";
+import { e2eApiToken, expect, test } from "./fixtures";
 import { startPasswordApp, type PasswordApp } from "./support/password-app";
 import { rawRequest, trpcPaths } from "./support/raw-http";
 import { DELEGATE_MARKER, DELEGATED_REPLY } from "./support/scripted-model-script";
@@ -25,7 +24,8 @@ test.beforeAll(async () => {
     password: PASSWORD,
     port,
     sidecarPort,
-    env: { BOOCHAT_MODEL_BASE_URL: `http://127.0.0.1:${modelPort}/v1`, BOOCHAT_MODEL: "mock-1", BOOCHAT_MODEL_API_KEY: "e2e" },
+    // Behind a trusted proxy, X-Forwarded-For names the client: the rate-limit test sends one.
+    env: { BOOCHAT_MODEL_BASE_URL: `http://127.0.0.1:${modelPort}/v1`, BOOCHAT_MODEL: "mock-1", BOOCHAT_MODEL_API_KEY: "e2e", BOOCHAT_TRUSTED_PROXY: "1" },
   });
 });
 
@@ -34,6 +34,8 @@ test.afterAll(async () => {
 });
 
 const host = () => `127.0.0.1:${port}`;
+/** The password app's own API token (random, in its data folder; not derived from the password). */
+const apiToken = () => e2eApiToken(app.dataDir);
 
 function typedClient(token: string | null) {
   return createTRPCClient<AppRouter>({
@@ -99,35 +101,47 @@ test("the browser signs in with the password and gets an HTTP-only, SameSite=Str
   await dialog.getByRole("button", { name: "Create session" }).click();
   await expect(page.getByRole("heading", { name: "Signed-in work" })).toBeVisible();
 
-  // Signing out ends it.
+  // Another browser signed in with the link; signing out in the first ends both (sign out everywhere).
+  const other = await browser.newContext({ baseURL: app.url });
+  const otherPage = await other.newPage();
+  await otherPage.goto(`/sign-in?token=${encodeURIComponent(apiToken())}`);
+  await expect(otherPage.getByRole("heading", { name: "No session selected" })).toBeVisible();
   const out = await page.evaluate(async () => (await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status);
   expect(out).toBe(200);
-  await page.goto("/");
-  await expect(page).toHaveURL(/\/sign-in\?next=%2F$/);
+  for (const signedOut of [page, otherPage]) {
+    await signedOut.goto("/");
+    await expect(signedOut).toHaveURL(/\/sign-in\?next=%2F$/);
+  }
+  // The API token still works: it is not a browser session.
+  expect((await typedClient(apiToken()).session.list.query()).length).toBeGreaterThan(0);
+  await other.close();
   await context.close();
 });
 
-test("a CLI-style typed client works with the password-derived bearer token, and is refused without it", async () => {
-  const client = typedClient(apiTokenFromPassword(PASSWORD));
+test("a CLI-style typed client works with the random API token (not one derived from the password), and is refused without it", async () => {
+  const client = typedClient(apiToken());
   const created = await client.session.create.mutate({ title: "from the CLI" });
   const list = await client.session.list.query();
   expect(list.find((s) => s.id === created.id)?.title).toBe("from the CLI");
 
-  for (const token of [null, apiTokenFromPassword("a wrong password")]) {
+  for (const token of [null, PASSWORD, "a wrong token"]) {
     const error = await typedClient(token).session.list.query().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<AppRouter>).meta?.response).toMatchObject({ status: 401 });
   }
 });
 
-test("the data folder is 0700 and the generated sidecar token 0600", async () => {
+test("the data folder is 0700 and the generated tokens 0600", async () => {
   expect(fs.statSync(app.dataDir).mode & 0o777).toBe(0o700);
   expect(fs.statSync(path.join(app.dataDir, "sidecar-token")).mode & 0o777).toBe(0o600);
+  expect(fs.statSync(path.join(app.dataDir, "api-token")).mode & 0o777).toBe(0o600);
+  // npm start printed the sign-in link with the token, for the user to open.
+  expect(app.output()).toContain(`${app.url}/sign-in?token=${encodeURIComponent(apiToken())}`);
 });
 
-test("an agent's follow-up reaches BooChat's MCP server through the password: opencode sends the bearer token", async () => {
+test("an agent's follow-up reaches BooChat's MCP server: opencode sends its own agent token", async () => {
   test.setTimeout(120_000);
-  const client = typedClient(apiTokenFromPassword(PASSWORD));
+  const client = typedClient(apiToken());
   const session = await client.session.create.mutate({ title: "Follow-up behind a password" });
   const [tab] = await client.chat.list.query({ sessionId: session.id });
   const { taskId } = await client.coder.message.mutate({ chatId: tab?.id ?? "", text: `${DELEGATE_MARKER}check the password app` });

@@ -52,16 +52,23 @@ export function isLoopbackAddress(host) {
   return value === "localhost" || value === "::1" || /^127(\.\d{1,3}){3}$/.test(value);
 }
 
+export const MIN_PASSWORD_LENGTH = 12;
+
 /**
  * Why BooChat must not start with these settings, or null. Listening beyond loopback without a
- * password would let anyone who reaches the address run agents (and so commands) as this user.
+ * password would let anyone who reaches the address try the token; a short password can be
+ * guessed. (The same rules as server/security/access-settings.ts: a unit test checks they agree.)
  */
 export function unsafeListenReason(env) {
+  const password = env.BOOCHAT_PASSWORD ?? "";
+  if (password.trim() !== "" && password.length < MIN_PASSWORD_LENGTH) {
+    return `refusing to start: BOOCHAT_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters long (it has ${password.length}). Choose a longer one, or unset it: the sign-in link that npm start prints is enough on this machine.`;
+  }
   const host = env.HOST?.trim() || "127.0.0.1";
-  if (isLoopbackAddress(host) || env.BOOCHAT_PASSWORD?.trim()) return null;
+  if (isLoopbackAddress(host) || password.trim()) return null;
   return (
     `refusing to start: HOST=${host} makes BooChat reachable from other machines, and BOOCHAT_PASSWORD is not set, ` +
-    "so anyone who can reach it could run agents and commands as you. Set BOOCHAT_PASSWORD (and list the names you " +
+    "so anyone who can reach it could try to run agents and commands as you. Set BOOCHAT_PASSWORD (and list the names you " +
     "browse to in BOOCHAT_ALLOWED_HOSTS), or leave HOST unset to listen on 127.0.0.1 only."
   );
 }
@@ -83,7 +90,7 @@ export function withDefaults(env) {
   out.HOST = env.HOST?.trim() || "127.0.0.1";
   out.PORT = env.PORT?.trim() || "3000";
   out.BOOCHAT_SIDECAR_PORT = env.BOOCHAT_SIDECAR_PORT?.trim() || "4319";
-  out.BOOCHAT_WORKTREE_ROOT = env.BOOCHAT_WORKTREE_ROOT?.trim() || "/tmp/booworktrees";
+  out.BOOCHAT_WORKTREE_ROOT = env.BOOCHAT_WORKTREE_ROOT?.trim() || path.join(out.BOOCHAT_DATA_DIR, "worktrees");
   // The data folder holds the sidecar token, opencode's state and the audit log: this user's only.
   fs.mkdirSync(out.BOOCHAT_DATA_DIR, { recursive: true, mode: 0o700 });
   makePrivate(out.BOOCHAT_DATA_DIR, 0o700);
@@ -97,19 +104,46 @@ export function sqliteFile(url) {
   return rest === "" || rest === ":memory:" ? null : path.resolve(root, rest);
 }
 
+/**
+ * The secret in `<data>/<name>` (made private when it was not), else a new random one written there
+ * (0600). The web app reads the same files (server/security/access-secrets.ts, server/env.ts); this
+ * copy exists because start.mjs runs before dependencies are installed.
+ */
+function ensureSecretFile(dataDir, name, what, minLength = 1) {
+  const file = path.join(dataDir, name);
+  if (fs.existsSync(file)) {
+    makePrivate(file, 0o600);
+    const secret = fs.readFileSync(file, "utf8").trim();
+    if (secret.length >= minLength) return secret;
+  }
+  const secret = crypto.randomBytes(32).toString(name === "api-token" ? "base64url" : "hex");
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  log(`generated ${what} in ${file}`);
+  return secret;
+}
+
 /** BOOCHAT_SIDECAR_TOKEN, else the token in the data folder, else a new one written there (0600). */
 export function ensureSidecarToken(env) {
   if (env.BOOCHAT_SIDECAR_TOKEN?.trim()) return env.BOOCHAT_SIDECAR_TOKEN.trim();
-  const file = path.join(env.BOOCHAT_DATA_DIR, "sidecar-token");
-  if (fs.existsSync(file)) {
-    makePrivate(file, 0o600);
-    const token = fs.readFileSync(file, "utf8").trim();
-    if (token) return token;
-  }
-  const token = crypto.randomBytes(32).toString("hex");
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  log(`generated a sidecar token in ${file}`);
-  return token;
+  return ensureSecretFile(env.BOOCHAT_DATA_DIR, "sidecar-token", "a sidecar token");
+}
+
+/** BooChat's API token (`<data>/api-token`): browsers get it in the sign-in link, the CLI reads the file. */
+export function ensureApiToken(env) {
+  // As long as the server asks (access-secrets.ts): a shorter token could be guessed, so it is replaced.
+  return ensureSecretFile(env.BOOCHAT_DATA_DIR, "api-token", "BooChat's API token", 32);
+}
+
+/** Where this machine reaches the app (a wildcard HOST is where it listens, not an address to open). */
+export function appUrl(env) {
+  const host = ["0.0.0.0", "::", "[::]"].includes(env.HOST) ? "127.0.0.1" : env.HOST;
+  const shown = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `http://${shown}:${env.PORT}`;
+}
+
+/** The link that signs a browser in: the token goes in the query, the app drops it from the address bar. */
+export function signInLink(env, token) {
+  return `${appUrl(env)}/sign-in?token=${encodeURIComponent(token)}`;
 }
 
 /** True when the Next.js build is missing or older than any source it is built from. */
@@ -156,4 +190,18 @@ function killGroup(child, signal) {
   } catch {
     // already gone
   }
+}
+
+/** Polls `url` until it answers (any status) or `timeoutMs` passes; true when it answered. */
+export async function waitUntilAnswering(url, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      return true;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  return false;
 }

@@ -3,7 +3,7 @@
 // Flags (used by the e2e tests): --skip-install, --skip-build.
 import fs from "node:fs";
 import path from "node:path";
-import { bin, buildIsStale, ensureInstalled, ensureSidecarToken, log, makePrivate, run, sqliteFile, startService, stopServices, unsafeListenReason, withDefaults } from "./lib.mjs";
+import { appUrl, bin, buildIsStale, ensureApiToken, ensureInstalled, ensureSidecarToken, log, makePrivate, run, signInLink, sqliteFile, startService, stopServices, unsafeListenReason, waitUntilAnswering, withDefaults } from "./lib.mjs";
 
 // Before anything is installed or built, so a refused setting fails at once.
 const unsafe = unsafeListenReason(process.env);
@@ -17,6 +17,7 @@ if (!flags.has("--skip-install")) ensureInstalled();
 
 const env = withDefaults(process.env);
 env.BOOCHAT_SIDECAR_TOKEN = ensureSidecarToken(env);
+const apiToken = ensureApiToken(env);
 const runLocalSidecar = !process.env.BOOCHAT_SIDECAR_URL?.trim();
 env.BOOCHAT_SIDECAR_URL ||= `http://127.0.0.1:${env.BOOCHAT_SIDECAR_PORT}`;
 
@@ -40,8 +41,12 @@ if (runLocalSidecar) {
 }
 else log(`using the sidecar at ${env.BOOCHAT_SIDECAR_URL} (BOOCHAT_SIDECAR_URL is set, so none is started here)`);
 children.push(startService("web", bin("next"), ["start", "--hostname", env.HOST, "--port", env.PORT], env));
-const shownHost = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
-log(`BooChat is starting on http://${shownHost}:${env.PORT}${env.BOOCHAT_PASSWORD?.trim() ? " (sign-in required)" : ""} (Ctrl-C stops it)`);
+// Like Jupyter: the link signs a browser in (the token also sits in <data>/api-token for the CLI).
+// Printed now, and again once the app answers, so it is the last thing on the screen.
+log(`BooChat is starting on port ${env.PORT} (Ctrl-C stops it). Open it with this sign-in link:\n\n    ${signInLink(env, apiToken)}\n`);
+void waitUntilAnswering(`${appUrl(env)}/api/health`).then((up) => {
+  if (up && !stopping) log(`BooChat is ready: ${signInLink(env, apiToken)}`);
+});
 
 let stopping = false;
 async function shutdown(code) {

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { databaseUrl } from "./database-url";
 
@@ -32,8 +33,20 @@ export function readSidecarToken(env: NodeJS.ProcessEnv, dataDir: string): strin
 }
 
 /** The data folder: BOOCHAT_DATA_DIR, default ./data, as an absolute path. */
-export function dataDirFrom(env: NodeJS.ProcessEnv = process.env): string {
+export function dataDirFrom(env: Record<string, string | undefined> = process.env): string {
   return path.resolve(/*turbopackIgnore: true*/ env.BOOCHAT_DATA_DIR?.trim() || "./data");
+}
+
+/**
+ * Where chats without a worktree get a folder of their own: BOOCHAT_SCRATCH_DIR, default
+ * `$XDG_CACHE_HOME/boochat/scratch` (`~/.cache/...`): private to the user, and outside the data
+ * folder, so an agent's working folder is never next to BooChat's tokens.
+ */
+export function scratchDirFrom(env: Record<string, string | undefined> = process.env): string {
+  const explicit = env.BOOCHAT_SCRATCH_DIR?.trim();
+  if (explicit) return path.resolve(/*turbopackIgnore: true*/ explicit);
+  const cache = env.XDG_CACHE_HOME?.trim() || path.join(env.HOME?.trim() || os.homedir(), ".cache");
+  return path.join(cache, "boochat", "scratch");
 }
 
 /** Server settings from the environment (README, "Settings"). */

@@ -10,6 +10,7 @@ export type AppErrorCode =
   | "PRECONDITION_FAILED"
   | "SERVICE_UNAVAILABLE"
   | "TIMEOUT"
+  | "TOO_MANY_REQUESTS"
   | "INTERNAL_SERVER_ERROR";
 
 /** Domain data carried to the client in `error.data`. */

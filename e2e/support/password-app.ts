@@ -36,6 +36,7 @@ export async function startPasswordApp(options: { password: string; port: number
     DATABASE_URL: `file:${path.join(dir, "app.db")}`,
     BOOCHAT_DATA_DIR: dataDir,
     BOOCHAT_WORKTREE_ROOT: path.join(dir, "worktrees"),
+    BOOCHAT_SCRATCH_DIR: path.join(dir, "scratch"),
     BOOCHAT_SIDECAR_PORT: String(options.sidecarPort),
     BOOCHAT_PASSWORD: options.password,
     NEXT_TELEMETRY_DISABLED: "1",

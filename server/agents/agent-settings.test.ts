@@ -36,12 +36,12 @@ describe("agent settings", () => {
     const dir = dataDir({
       model: "local/qwen",
       providers: { local: { baseURL: "http://127.0.0.1:11434/v1", models: ["qwen", "llama"] }, cloud: { baseURL: "https://x.example/v1", apiKeyEnv: "CLOUD_KEY", models: ["m"] } },
-      agents: [{ name: "aider", command: ["aider", "--yes", "--message"], prompt: "arg" }],
+      agents: [{ name: "aider", command: ["aider", "--yes", "--message-file"], prompt: "file" }],
     });
     const settings = readAgentSettings({ dataDir: dir, env: { CLOUD_KEY: "secret" } });
     expect(settings.model).toEqual({ providerID: "local", modelID: "qwen" });
     expect(settings.providers.map((p) => [p.id, p.apiKey])).toEqual([["local", null], ["cloud", "secret"]]);
-    expect(settings.externalAgents).toEqual([{ name: "aider", command: ["aider", "--yes", "--message"], prompt: "arg", env: {} }]);
+    expect(settings.externalAgents).toEqual([{ name: "aider", command: ["aider", "--yes", "--message-file"], prompt: "file", env: {} }]);
     expect(settings.settingsFile).toBe(path.join(dir, "settings.json"));
   });
 
@@ -57,7 +57,11 @@ describe("agent settings", () => {
     const dir = dataDir({ agents: [{ name: "bad", command: [], prompt: "pipe" }] });
     expect(() => readAgentSettings({ dataDir: dir, env: {} })).toThrow(AppError);
     expect(() => readAgentSettings({ dataDir: dir, env: {} })).toThrow(
-      /settings\.json is invalid: agents\.0\.command: must name the program to run; agents\.0\.prompt: must be "stdin" or "arg"/,
+      /settings\.json is invalid: agents\.0\.command: must name the program to run; agents\.0\.prompt: must be "stdin" or "file"/,
+    );
+    // The old "arg" is refused with the reason and the way out.
+    expect(() => readAgentSettings({ dataDir: dataDir({ agents: [{ name: "aider", command: ["aider", "--message"], prompt: "arg" }] }), env: {} })).toThrow(
+      /agents\.0\.prompt: must be "stdin" or "file": "arg" would put the prompt on a command line, which every user of the machine can read/,
     );
     expect(() => readAgentSettings({ dataDir: dataDir("{ not json"), env: {} })).toThrow(/is not valid JSON/);
     expect(() => readAgentSettings({ dataDir: dataDir({ colour: "blue" }), env: {} })).toThrow(/Unrecognized key/);
@@ -69,7 +73,7 @@ describe("agent settings", () => {
     );
     expect(() => readAgentSettings({ dataDir: dataDir(), env: { BOOCHAT_MODEL_BASE_URL: "not a url", BOOCHAT_MODEL: "m" } })).toThrow(/must be a URL/);
     expect(() => readAgentSettings({ dataDir: dataDir(), env: { BOOCHAT_MODEL: "m" } })).toThrow(/BOOCHAT_MODEL_BASE_URL is not set/);
-    expect(() => readAgentSettings({ dataDir: dataDir({ agents: [{ name: "opencode", command: ["x"], prompt: "arg" }] }), env: {} })).toThrow(
+    expect(() => readAgentSettings({ dataDir: dataDir({ agents: [{ name: "opencode", command: ["x"], prompt: "stdin" }] }), env: {} })).toThrow(
       /agent name "opencode" twice \(or it is reserved\)/,
     );
   });

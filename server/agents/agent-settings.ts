@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { apiTokenFromPassword } from "../security/api-token";
+import { getAgentToken } from "../security/access-secrets";
 
 /**
  * What the agent side needs to know (docs/AGENTS.md): the model from three environment
@@ -23,7 +23,12 @@ export type ExternalAgentSettings = {
   name: string;
   /** argv: never run through a shell. */
   command: string[];
-  prompt: "stdin" | "arg";
+  /**
+   * How the prompt reaches it: on stdin, or as the path of a 0600 file holding it (appended to the
+   * command, e.g. aider's `--message-file`). Never as an argument: a command line is readable by
+   * every user of the machine (/proc/<pid>/cmdline).
+   */
+  prompt: "stdin" | "file";
   /** Extra environment for the command. */
   env: Record<string, string>;
 };
@@ -54,8 +59,8 @@ export type AgentSettings = {
 export type BoochatMcpSettings = {
   /** `<app url>/api/mcp` */
   url: string;
-  /** The API token when the app runs with BOOCHAT_PASSWORD. */
-  token: string | null;
+  /** opencode's own bearer token for BooChat's MCP route (server/security/access-secrets.ts). */
+  token: string;
 };
 
 export const ENV_PROVIDER_ID = "boochat";
@@ -81,7 +86,13 @@ const externalAgentSchema = z
   .object({
     name: nameSchema,
     command: z.array(z.string().min(1, "must not contain empty arguments")).min(1, "must name the program to run"),
-    prompt: z.enum(["stdin", "arg"], "must be \"stdin\" or \"arg\""),
+    prompt: z
+      .enum(["stdin", "file", "arg"], 'must be "stdin" or "file"')
+      .refine((how) => how !== "arg", {
+        abort: true,
+        message: 'must be "stdin" or "file": "arg" would put the prompt on a command line, which every user of the machine can read (use the agent\'s option that reads a file, e.g. aider --message-file, with "file")',
+      })
+      .pipe(z.enum(["stdin", "file"])),
     env: z.record(z.string(), z.string()).optional(),
   })
   .strict();
@@ -227,11 +238,11 @@ export function readAgentSettings(options: { env?: Record<string, string | undef
 /**
  * Where opencode reaches BooChat's MCP server: BOOCHAT_MCP_URL, else the running app's own
  * address (PORT, which `npm start` sets; HOST when it names one host). Unknown (no app, as in
- * tests of the runtime alone): null, and runs get no BooChat tools.
+ * tests of the runtime alone): null, and runs get no BooChat tools. opencode authenticates with
+ * its own token (`getAgentToken`): it opens the MCP route only, and only until BooChat restarts,
+ * so nothing an agent runs ever holds BooChat's API token or password.
  */
-export function boochatMcpFrom(env: Record<string, string | undefined>): BoochatMcpSettings | null {
-  const password = env.BOOCHAT_PASSWORD;
-  const token = password ? apiTokenFromPassword(password) : null;
+export function boochatMcpFrom(env: Record<string, string | undefined>, token: string = getAgentToken()): BoochatMcpSettings | null {
   const explicit = env.BOOCHAT_MCP_URL?.trim();
   if (explicit) {
     if (!z.url().safeParse(explicit).success) {
@@ -273,7 +284,7 @@ export function buildOpencodeConfig(settings: AgentSettings): Record<string, unk
     formatter: false,
     lsp: false,
     snapshot: false,
-    // BooChat itself, so an agent can start a follow-up task (tool `boochat_new_task`); OAuth off: a bearer token or nothing.
+    // BooChat itself, so an agent can start a follow-up task (tool `boochat_new_task`); OAuth off: its bearer token.
     ...(settings.boochatMcp
       ? {
           mcp: {
@@ -282,7 +293,7 @@ export function buildOpencodeConfig(settings: AgentSettings): Record<string, unk
               url: settings.boochatMcp.url,
               enabled: true,
               oauth: false,
-              ...(settings.boochatMcp.token ? { headers: { authorization: `Bearer ${settings.boochatMcp.token}` } } : {}),
+              headers: { authorization: `Bearer ${settings.boochatMcp.token}` },
             },
           },
         }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { apiTokenFromPassword } from "../security/api-token";
+import { getAgentToken } from "../security/access-secrets";
 import { buildOpencodeConfig, readAgentSettings } from "./agent-settings";
 
 const dirs: string[] = [];
@@ -16,15 +16,12 @@ afterEach(() => {
 });
 
 describe("BooChat's MCP server in opencode's config", () => {
-  it("points opencode at the running app's /api/mcp, without a header when there is no password", () => {
-    expect(configFor({ PORT: "3107" }).mcp).toEqual({
-      boochat: { type: "remote", url: "http://127.0.0.1:3107/api/mcp", enabled: true, oauth: false },
+  it("points opencode at the running app's /api/mcp with its own agent token, never BooChat's API token or password", () => {
+    const config = configFor({ PORT: "3107", BOOCHAT_PASSWORD: "correct horse battery" });
+    expect(config.mcp).toEqual({
+      boochat: { type: "remote", url: "http://127.0.0.1:3107/api/mcp", enabled: true, oauth: false, headers: { authorization: `Bearer ${getAgentToken()}` } },
     });
-  });
-
-  it("sends the password-derived API token as a bearer header", () => {
-    const config = configFor({ PORT: "3000", BOOCHAT_PASSWORD: "correct horse" });
-    expect(config.mcp).toMatchObject({ boochat: { headers: { authorization: `Bearer ${apiTokenFromPassword("correct horse")}` } } });
+    expect(JSON.stringify(config)).not.toContain("correct horse battery");
   });
 
   it("takes BOOCHAT_MCP_URL over the port, and a named HOST over the loopback default", () => {

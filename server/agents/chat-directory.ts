@@ -14,12 +14,13 @@ export type ChatDirectory = {
 /**
  * The folder a chat's agent works in: `chats.session_id → worktrees.path` (a worktree not
  * removed). A chat without a worktree (chat-only session, standalone chat) gets its own scratch
- * folder `<dataDir>/scratch/<chatId>`, so an agent never runs in BooChat's own directory.
+ * folder `<scratch root>/<chatId>` (BOOCHAT_SCRATCH_DIR), so an agent never runs in BooChat's
+ * own directory nor in its data folder, beside its tokens.
  */
-export async function resolveChatDirectory(db: Db, chatId: string, dataDir: string): Promise<ChatDirectory> {
+export async function resolveChatDirectory(db: Db, chatId: string, scratchRoot: string): Promise<ChatDirectory> {
   const chat = await db.chat.findUnique({ where: { id: chatId }, select: chatDirectorySelect });
   if (!chat) throw notFound("Tab", chatId);
-  return chatDirectoryOf(chat, dataDir);
+  return chatDirectoryOf(chat, scratchRoot);
 }
 
 /** What `chatDirectoryOf` needs from a chat row: select it along with whatever else a caller reads. */
@@ -38,7 +39,7 @@ export type ChatDirectoryRow = {
 };
 
 /** The session's worktree (an arena entry's is its session's own), else a scratch folder of the tab's own. */
-export async function chatDirectoryOf(chat: ChatDirectoryRow, dataDir: string): Promise<ChatDirectory> {
+export async function chatDirectoryOf(chat: ChatDirectoryRow, scratchRoot: string): Promise<ChatDirectory> {
   const chatId = chat.id;
   const row = chat.session?.worktree ?? null;
   const worktree = row && row.removedAt === null ? row : null;
@@ -49,8 +50,8 @@ export async function chatDirectoryOf(chat: ChatDirectoryRow, dataDir: string): 
     }
     return { path: worktree.path, worktreeId: worktree.id, sessionId: chat.sessionId, scratch: false };
   }
-  const scratch = path.join(dataDir, "scratch", chatId);
-  await fs.mkdir(scratch, { recursive: true });
+  const scratch = path.join(scratchRoot, chatId);
+  await fs.mkdir(scratch, { recursive: true, mode: 0o700 });
   return { path: scratch, worktreeId: null, sessionId: chat.sessionId, scratch: true };
 }
 

@@ -16,6 +16,8 @@ export type ChatEvents = {
   /** Drops a chat's buffer (the chat is gone); its subscribers end. */
   forget(chatId: string): void;
   subscriberCount(chatId: string): number;
+  /** Open subscriptions over every chat. */
+  totalSubscribers(): number;
 };
 
 type Subscriber = { push(envelope: ChatEventEnvelope): void; end(): void };
@@ -133,6 +135,12 @@ export function createChatEvents(options: { bufferSize?: number } = {}): ChatEve
 
     subscriberCount(chatId) {
       return channels.get(chatId)?.subscribers.size ?? 0;
+    },
+
+    totalSubscribers() {
+      let total = 0;
+      for (const ch of channels.values()) total += ch.subscribers.size;
+      return total;
     },
   };
 }

@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { execa } from "execa";
 import type { Db } from "../db";
+import { externalAgentEnvironment } from "./agent-environment";
 import type { ExternalAgentSettings } from "./agent-settings";
 import { resolveChatDirectory } from "./chat-directory";
 import type { ChatEvents } from "./chat-events";
@@ -10,9 +14,21 @@ import { failTask, finishTask, isTerminal, markRunning, saveMessage } from "./ta
 export type ExternalAgentResult = { exitCode: number | null; signal: string | null; cancelled: boolean; stderrTail: string };
 
 /**
+ * The prompt as a file only this user can read, in a private folder of its own: its path goes on
+ * the command line, the prompt itself never does. Removed when the run ends.
+ */
+async function promptFile(prompt: string): Promise<{ file: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "boochat-prompt-"));
+  const file = path.join(dir, "prompt.txt");
+  await writeFile(file, prompt, { mode: 0o600 });
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
  * Runs an external agent's command line (argv from the settings, never a shell) in `cwd`, with
- * the prompt on stdin or as the last argument. Output is handed over as it arrives. Aborting
- * kills the whole process group, so an agent that spawned helpers leaves none behind.
+ * the prompt on stdin or in a 0600 file whose path is the last argument, and an environment that
+ * holds none of BooChat's secrets (agent-environment.ts). Output is handed over as it arrives.
+ * Aborting kills the whole process group, so an agent that spawned helpers leaves none behind.
  */
 export async function runExternalAgent(options: {
   agent: ExternalAgentSettings;
@@ -25,10 +41,12 @@ export async function runExternalAgent(options: {
   const { agent, prompt, cwd, signal } = options;
   const [program, ...args] = agent.command;
   if (!program) throw new Error(`Agent ${agent.name} has no command`);
-  const argv = agent.prompt === "arg" ? [...args, prompt] : args;
+  const written = agent.prompt === "file" ? await promptFile(prompt) : null;
+  const argv = written ? [...args, written.file] : args;
   const child = execa(program, argv, {
     cwd,
-    env: { ...agent.env, BOOCHAT_AGENT: agent.name },
+    env: externalAgentEnvironment(agent),
+    extendEnv: false,
     input: agent.prompt === "stdin" ? prompt : undefined,
     stdin: agent.prompt === "stdin" ? undefined : "ignore",
     detached: true,
@@ -81,12 +99,13 @@ export async function runExternalAgent(options: {
     if (escalate) clearTimeout(escalate);
     // Helpers the agent left in its group go with it.
     killGroup("SIGKILL");
+    await written?.remove();
   }
 }
 
 /** A task run by an external agent: its output streamed into one assistant message of the chat. */
 export async function runExternalAgentTask(
-  deps: { db: Db; events: ChatEvents; dataDir: string },
+  deps: { db: Db; events: ChatEvents; scratchDir: string },
   input: { taskId: string; agent: ExternalAgentSettings; signal: AbortSignal },
 ): Promise<TaskStatus> {
   const { db, events } = deps;
@@ -129,7 +148,7 @@ export async function runExternalAgentTask(
   await persist();
 
   try {
-    const directory = await resolveChatDirectory(db, chatId, deps.dataDir);
+    const directory = await resolveChatDirectory(db, chatId, deps.scratchDir);
     const result = await runExternalAgent({
       agent: input.agent,
       prompt: task.prompt,
@@ -149,7 +168,8 @@ export async function runExternalAgentTask(
     await persist();
     publishWhole();
     if (result.cancelled) {
-      await finishTask(db, events, task.id, "cancelled", "Stopped");
+      // The stop's own words ("Stopped: its tab was closed"), as for an opencode run.
+      await finishTask(db, events, task.id, "cancelled", typeof input.signal.reason === "string" ? input.signal.reason : "Stopped");
       return "cancelled";
     }
     if (result.exitCode === 0) {

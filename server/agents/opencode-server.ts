@@ -4,6 +4,8 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { createOpencodeClient, type OpencodeClient } from "@opencode-ai/sdk/v2";
+import { allowlistedEnvironment } from "./agent-environment";
+import { portOwner } from "./port-owner";
 import { forgetOpencodePid, recordOpencodePid, stopLeftoverOpencode } from "./opencode-leftover";
 import { AppError } from "../errors";
 
@@ -88,7 +90,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The environment opencode runs with: its own XDG folders, offline and quiet, nothing else inherited but PATH. */
+/** The environment opencode runs with: its own XDG folders, offline and quiet, nothing inherited but the allowlist. */
 export function opencodeEnvironment(options: { dataDir: string; password: string; config: Record<string, unknown>; extra?: Record<string, string> }) {
   const home = path.join(options.dataDir, "opencode");
   const dirs = {
@@ -102,7 +104,7 @@ export function opencodeEnvironment(options: { dataDir: string; password: string
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   return {
     NODE_ENV: "production" as const,
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    ...allowlistedEnvironment(),
     LANG: process.env.LANG ?? "C.UTF-8",
     TMPDIR: process.env.TMPDIR ?? "/tmp",
     ...dirs,
@@ -118,6 +120,13 @@ export function opencodeEnvironment(options: { dataDir: string; password: string
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class PortTakenError extends Error {
+  constructor(port: number) {
+    super(`another process took port ${port} before opencode could listen on it: opencode's password was not sent there; starting it on another port`);
+    this.name = "PortTakenError";
+  }
+}
 
 function isEventStream(url: string): boolean {
   const pathname = new URL(url).pathname;
@@ -180,6 +189,13 @@ export function createOpencodeServer(options: OpencodeServerOptions): OpencodeSe
       if (proc.exitCode !== null || proc.signalCode !== null) {
         throw new AppError("SERVICE_UNAVAILABLE", `opencode exited while starting (${proc.signalCode ?? `code ${proc.exitCode}`})`);
       }
+      // The password goes only to a port opencode itself listens on, never to a process that took it first.
+      const owner = proc.pid === undefined ? "unknown" : portOwner(proc.pid, port);
+      if (owner === "other") throw new PortTakenError(port);
+      if (owner === "none") {
+        await sleep(100);
+        continue;
+      }
       try {
         const response = await fetch(`${url()}/global/health`, {
           headers: { authorization },
@@ -237,6 +253,13 @@ export function createOpencodeServer(options: OpencodeServerOptions): OpencodeSe
       await waitUntilAnswering(proc, Date.now() + readyTimeoutMs);
     } catch (error) {
       killGroup(proc, "SIGKILL");
+      if (error instanceof PortTakenError) {
+        // The restart picks a new free port (and a client for it).
+        log(error.message);
+        port = 0;
+        client = null;
+        throw new AppError("SERVICE_UNAVAILABLE", error.message);
+      }
       const detail = tail.slice(-3).join(" | ");
       if (error instanceof AppError && detail) throw new AppError(error.code, `${error.message}: ${detail}`);
       throw error;

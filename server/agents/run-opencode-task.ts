@@ -16,7 +16,8 @@ export type OpencodeTaskDeps = {
   opencode: OpencodeServer;
   tracker: RunTracker;
   settings: AgentSettings;
-  dataDir: string;
+  /** Where chats without a worktree get their folder (chat-directory.ts). */
+  scratchDir: string;
   /** Serialises ensureSession per (chat, agent): two messages at once must not make two sessions. */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** The opencode sessions this process has seen alive since opencode last started. */
@@ -73,7 +74,7 @@ export async function prepareOpencodeSession(
   if (!provider?.models.includes(model.modelID)) {
     throw new AppError("BAD_REQUEST", `The model ${formatModelRef(model)} is not configured`);
   }
-  const directory = await (input.directory ?? resolveChatDirectory(db, input.chatId, deps.dataDir));
+  const directory = await (input.directory ?? resolveChatDirectory(db, input.chatId, deps.scratchDir));
   await opencode.ready();
   tracker.start();
   const session = await deps.withLock(`${input.chatId}\u0000${input.agent}`, () =>

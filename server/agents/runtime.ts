@@ -1,8 +1,9 @@
 import path from "node:path";
 import type { Task } from "@prisma/client";
 import { getDb, type Db } from "../db";
-import { dataDirFrom } from "../env";
+import { dataDirFrom, scratchDirFrom } from "../env";
 import { AppError, notFound } from "../errors";
+import { LIMITS } from "../limits";
 import { buildOpencodeConfig, formatModelRef, parseModelRef, readAgentSettings, type AgentSettings, type ModelRef } from "./agent-settings";
 import { chatDirectoryOf, chatDirectorySelect, chatTitleFor, resolveChatDirectory, resolveCreatorChat, type ChatDirectoryRow } from "./chat-directory";
 import { createChatEvents, type ChatEventEnvelope, type ChatEvents } from "./chat-events";
@@ -91,6 +92,8 @@ export type AgentRuntimeOptions = {
   db: Db;
   settings: AgentSettings;
   dataDir: string;
+  /** Where chats without a worktree get their folder (default: scratchDirFrom(), outside the data folder). */
+  scratchDir?: string;
   /** Overrides for the opencode process (binary, port, restart backoff, timeouts). */
   opencode?: Partial<Omit<OpencodeServerOptions, "dataDir" | "config">>;
   /** How long a stop waits for an agent to confirm (default STOP_TIMEOUT_MS). */
@@ -104,6 +107,7 @@ export const STOP_TIMEOUT_MS = 10_000;
 
 export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWithInternals {
   const { db, settings, dataDir } = options;
+  const scratchDir = options.scratchDir ?? scratchDirFrom();
   const log = options.log ?? (() => {});
   const events = createChatEvents();
   const opencode = createOpencodeServer({ ...options.opencode, dataDir, config: buildOpencodeConfig(settings), log: options.opencode?.log ?? log });
@@ -131,7 +135,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     remember: (id) => void alive.set(id, opencode.generation),
     forget: (id) => void alive.delete(id),
   };
-  const taskDeps: OpencodeTaskDeps = { db, events, opencode, tracker, settings, dataDir, withLock, sessions };
+  const taskDeps: OpencodeTaskDeps = { db, events, opencode, tracker, settings, scratchDir, withLock, sessions };
 
   function agentNames(): string[] {
     return ["opencode", ...settings.externalAgents.map((a) => a.name)];
@@ -175,7 +179,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
       if (external) {
         const controller = new AbortController();
         externalAborts.set(taskId, controller);
-        return runExternalAgentTask({ db, events, dataDir }, { taskId, agent: external, signal: controller.signal }).finally(() =>
+        return runExternalAgentTask({ db, events, scratchDir }, { taskId, agent: external, signal: controller.signal }).finally(() =>
           externalAborts.delete(taskId),
         );
       }
@@ -253,7 +257,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     // opencode's session is made ready while the task is written: neither needs the other.
     const prepared =
       agent === "opencode" && !after
-        ? prepareOpencodeSession(taskDeps, { chatId: chat.id, agent, model, directory: chatDirectoryOf(chat, dataDir) })
+        ? prepareOpencodeSession(taskDeps, { chatId: chat.id, agent, model, directory: chatDirectoryOf(chat, scratchDir) })
         : undefined;
     // Its failure belongs to the run, which awaits it; nobody else should be told of it.
     prepared?.catch(() => undefined);
@@ -320,7 +324,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     if (!task || isTerminal(task.status)) return;
     const external = externalAborts.get(taskId);
     // An external agent's process group gets SIGTERM, then SIGKILL after a grace period.
-    if (external) external.abort();
+    if (external) external.abort(reason);
     else if (!(await tracker.abort(taskId, reason))) await finishTask(db, events, taskId, "cancelled", `${reason} before it started`);
     const run = runs.get(taskId);
     const ended = run ? await Promise.race([run.then(() => true), sleep(timeoutMs).then(() => false)]) : true;
@@ -397,19 +401,22 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntimeWi
     },
 
     subscribe(chatId, lastEventId, signal) {
+      if (events.totalSubscribers() >= LIMITS.eventStreams) {
+        throw new AppError("TOO_MANY_REQUESTS", `Too many open event streams (${LIMITS.eventStreams}): close some tabs or windows of BooChat`);
+      }
       return events.subscribe(chatId, { lastEventId, signal });
     },
 
     async listSkills(chatId) {
       await chatOrThrow(chatId);
-      const directory = await resolveChatDirectory(db, chatId, dataDir);
+      const directory = await resolveChatDirectory(db, chatId, scratchDir);
       const skills = await listSkills({ worktree: directory.scratch ? null : directory.path, ownSkillsDir: settings.skillsDir });
       return skills.map(({ prompt: _prompt, ...rest }) => rest);
     },
 
     async runSkill({ chatId, name, args = "" }) {
       await chatOrThrow(chatId);
-      const directory = await resolveChatDirectory(db, chatId, dataDir);
+      const directory = await resolveChatDirectory(db, chatId, scratchDir);
       const skills = await listSkills({ worktree: directory.scratch ? null : directory.path, ownSkillsDir: settings.skillsDir });
       const skill = skills.find((s) => s.name === name);
       if (!skill) throw new AppError("NOT_FOUND", `No skill named "${name}" in this tab's worktree or BooChat's skills`);

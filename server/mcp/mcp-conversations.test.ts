@@ -12,8 +12,8 @@ import { createMcpConversations, type McpConversations } from "./mcp-conversatio
 const IDLE_MS = 1_000;
 const started: Array<{ conversations: McpConversations; server: ServerType }> = [];
 
-async function startServer(idleMs = IDLE_MS): Promise<{ url: URL; conversations: McpConversations }> {
-  const conversations = createMcpConversations({ idleMs });
+async function startServer(idleMs = IDLE_MS, maxConversations?: number): Promise<{ url: URL; conversations: McpConversations }> {
+  const conversations = createMcpConversations({ idleMs, ...(maxConversations ? { maxConversations } : {}) });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: (request) => conversations.handle(request), port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });
@@ -58,6 +58,22 @@ async function listTools(url: URL, sessionId: string): Promise<Response> {
 }
 
 describe("MCP conversations", () => {
+  it("refuses a conversation past the cap with 429 in words, and takes one again once another ends", async () => {
+    const { url, conversations } = await startServer(60_000, 2);
+    const first = await initialize(url);
+    await initialize(url);
+    const refused = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }),
+    });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("Too many open MCP conversations (2)");
+    expect(conversations.size()).toBe(2);
+    await fetch(url, { method: "DELETE", headers: { "mcp-session-id": first, "mcp-protocol-version": "2025-06-18" } });
+    await initialize(url);
+  });
+
   it("gives each initialize its own conversation, ends it on DELETE, and answers 404 for it afterwards", async () => {
     const { url, conversations } = await startServer(60_000);
     const a = new StreamableHTTPClientTransport(url);

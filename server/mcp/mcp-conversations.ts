@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { LIMITS } from "../limits";
 import { createBooChatMcpServer, type McpServerDeps } from "./boochat-mcp-server";
 
 /** A conversation with no request and no open stream for this long is dropped (its client re-initialises). */
@@ -69,8 +70,9 @@ function watchBody(response: Response, onEnd: () => void): Response {
  * `Mcp-Session-Id` opens one (the transport makes the id), later requests carry the id, DELETE or
  * a long idle time ends it.
  */
-export function createMcpConversations(options: { idleMs?: number; deps?: Omit<McpServerDeps, "state"> } = {}): McpConversations {
+export function createMcpConversations(options: { idleMs?: number; maxConversations?: number; deps?: Omit<McpServerDeps, "state"> } = {}): McpConversations {
   const idleMs = options.idleMs ?? MCP_IDLE_MS;
+  const maxConversations = options.maxConversations ?? LIMITS.mcpConversations;
   const conversations = new Map<string, Conversation>();
 
   async function drop(id: string) {
@@ -125,6 +127,9 @@ export function createMcpConversations(options: { idleMs?: number; deps?: Omit<M
       const id = request.headers.get("mcp-session-id");
       if (!id) {
         if (request.method !== "POST") return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
+        if (conversations.size >= maxConversations) {
+          return jsonRpcError(429, -32000, `Too many open MCP conversations (${maxConversations}): end one (DELETE) or wait until idle ones end`);
+        }
         return open(request);
       }
       const conversation = conversations.get(id);

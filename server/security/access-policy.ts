@@ -1,5 +1,5 @@
+import type { AccessSecrets } from "./access-secrets";
 import type { AccessSettings } from "./access-settings";
-import { apiTokenFromPassword } from "./api-token";
 import { clientKey, type AttemptLimiter } from "./attempt-limiter";
 import { constantTimeEqual } from "./constant-time";
 import { isAllowedHost, isOwnOrigin } from "./host-check";
@@ -21,9 +21,12 @@ export type AccessRefusal = {
   retryAfterSeconds?: number;
 };
 
-export type AccessDecision = { allowed: true; by: "public" | "session" | "token" | "no-password" } | AccessRefusal;
+export type AccessDecision = { allowed: true; by: "public" | "session" | "token" | "agent-token" } | AccessRefusal;
 
-export type AccessContext = { nowMs: number; limiter: AttemptLimiter };
+export type AccessContext = { nowMs: number; limiter: AttemptLimiter; secrets: AccessSecrets };
+
+/** The one route opencode's own token opens: BooChat's MCP server (an agent's follow-up tasks). */
+export const AGENT_TOKEN_PATH = "/api/mcp";
 
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -33,7 +36,6 @@ export function isPublicPath(pathname: string): boolean {
   return (
     pathname === "/sign-in" ||
     pathname === "/api/auth/sign-in" ||
-    pathname === "/api/auth/sign-out" ||
     // A bare liveness answer ({ ok }), no data: for `npm start`, Playwright and monitors.
     pathname === "/api/health" ||
     pathname.startsWith("/_next/static/") ||
@@ -73,19 +75,30 @@ function hasBody(method: string, headers: Pick<Headers, "get">): boolean {
   return headers.get("transfer-encoding") !== null || (length !== null && length.trim() !== "0");
 }
 
-function credentials(request: AccessRequest, password: string, context: AccessContext): AccessDecision {
-  if (isValidSessionValue(password, request.sessionCookie, context.nowMs)) return { allowed: true, by: "session" };
-  const authorization = request.headers.get("authorization");
-  const bearer = authorization === null ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-  if (authorization !== null) {
-    const key = clientKey(request.headers);
-    const wait = context.limiter.retryAfterSeconds(key, context.nowMs);
-    if (wait > 0) return refuse(429, `too many wrong passwords or tokens: try again in ${wait} s`, wait);
-    if (bearer && constantTimeEqual(bearer, apiTokenFromPassword(password))) return { allowed: true, by: "token" };
-    context.limiter.recordFailure(key, context.nowMs);
-    return refuse(401, bearer ? "the bearer token is wrong" : "the Authorization header must be `Bearer <token>`");
+function bearerOf(headers: Pick<Headers, "get">): string | null {
+  const authorization = headers.get("authorization");
+  return authorization === null ? null : (/^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? "");
+}
+
+/**
+ * A valid cookie or token is accepted before any limiting, so a stranger's wrong guesses can never
+ * lock the user out; only a wrong one is counted, and refused while its client is over the limit.
+ */
+function credentials(request: AccessRequest, settings: AccessSettings, context: AccessContext): AccessDecision {
+  const { secrets } = context;
+  const material = { apiToken: secrets.apiToken, epoch: secrets.epoch, password: settings.password };
+  if (isValidSessionValue(material, request.sessionCookie, context.nowMs)) return { allowed: true, by: "session" };
+  const bearer = bearerOf(request.headers);
+  if (bearer === null) {
+    return refuse(401, "sign in first: open the sign-in link `npm start` printed (browsers), or send `Authorization: Bearer <token>` with the token in <data>/api-token (the CLI, scripts, MCP clients)");
   }
-  return refuse(401, "sign in first: BooChat has a password (browsers sign in at /sign-in; the CLI and MCP clients send `Authorization: Bearer <token>`)");
+  if (bearer && constantTimeEqual(bearer, secrets.apiToken)) return { allowed: true, by: "token" };
+  if (bearer && request.pathname === AGENT_TOKEN_PATH && constantTimeEqual(bearer, secrets.agentToken)) return { allowed: true, by: "agent-token" };
+  const key = clientKey(request.headers, settings.trustedProxy);
+  const wait = context.limiter.retryAfterSeconds(key, context.nowMs);
+  if (wait > 0) return refuse(429, `too many wrong passwords or tokens: try again in ${wait} s`, wait);
+  context.limiter.recordFailure(key, context.nowMs);
+  return refuse(401, bearer ? "the bearer token is wrong" : "the Authorization header must be `Bearer <token>`");
 }
 
 /**
@@ -95,8 +108,9 @@ function credentials(request: AccessRequest, password: string, context: AccessCo
  *    tRPC subscriptions that start work are GETs) must not come from another site (403).
  * 3. API requests with a body must say `application/json` (415): an HTML form cannot send that,
  *    and a cross-site fetch that does must pass a CORS preflight BooChat never grants.
- * 4. With `BOOCHAT_PASSWORD`: a valid session cookie or bearer token (401, 429 when guessing),
- *    except on the public routes.
+ * 4. A valid session cookie (from the sign-in link or the password) or bearer token (the API
+ *    token; opencode's own token on the MCP route only), except on the public routes: 401, 429
+ *    while a client keeps guessing. There is no open mode: like Jupyter, BooChat always asks.
  */
 export function decideAccess(request: AccessRequest, settings: AccessSettings, context: AccessContext): AccessDecision {
   const method = request.method.toUpperCase();
@@ -115,7 +129,6 @@ export function decideAccess(request: AccessRequest, settings: AccessSettings, c
       return refuse(415, `BooChat's API accepts only application/json request bodies, not ${type === "" ? "a body without a Content-Type" : type}`);
     }
   }
-  if (settings.password === null) return { allowed: true, by: "no-password" };
   if (isPublicPath(request.pathname)) return { allowed: true, by: "public" };
-  return credentials(request, settings.password, context);
+  return credentials(request, settings, context);
 }

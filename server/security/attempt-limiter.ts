@@ -50,7 +50,12 @@ export function getAttemptLimiter(): AttemptLimiter {
   return globalForLimiter.boochatAttemptLimiter;
 }
 
-/** The client address Next.js reports (first `x-forwarded-for` entry); a key for fairness, not trust. */
-export function clientKey(headers: Pick<Headers, "get">): string {
+/**
+ * The key a wrong attempt is counted under. `X-Forwarded-For` is whatever a client sent unless a
+ * reverse proxy in front of BooChat sets it (BOOCHAT_TRUSTED_PROXY): only then is it one client's
+ * address; otherwise every client shares one key (the overall limit still holds).
+ */
+export function clientKey(headers: Pick<Headers, "get">, trustedProxy: boolean): string {
+  if (!trustedProxy) return "untrusted";
   return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
 }

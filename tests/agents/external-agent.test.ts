@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyChatEvent, type ChatView, type StoredPart } from "../../server/agents/message-parts";
 import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
 
@@ -13,7 +13,7 @@ beforeAll(async () => {
     startOpencode: false,
     externalAgents: [
       { name: "echo", command: [process.execPath, script], prompt: "stdin", env: {} },
-      { name: "echo-arg", command: [process.execPath, script, "--prompt"], prompt: "arg", env: {} },
+      { name: "echo-file", command: [process.execPath, script, "--prompt-file"], prompt: "file", env: { FROM_SETTINGS: "yes" } },
     ],
   });
   pidFile = path.join(h.dataDir, "helper.pid");
@@ -62,12 +62,34 @@ describe("external agents", () => {
     expect(outputOf(stored.flatMap((m) => m.parts))).toBe(live);
   });
 
-  it("passes the prompt as the last argument when the agent says so", async () => {
+  it("hands the prompt over in a 0600 file named by the last argument, never on the command line, and removes it after", async () => {
     const tab = await h.createChat();
-    const { taskId } = await h.runtime.sendMessage({ chatId: tab.chatId, text: "by argument", agent: "echo-arg" });
+    const { taskId } = await h.runtime.sendMessage({ chatId: tab.chatId, text: "ENV by file, a secret plan", agent: "echo-file" });
     expect((await h.runtime.waitForTask(taskId)).status).toBe("succeeded");
-    const stored = await h.runtime.listMessages(tab.chatId);
-    expect(outputOf(stored.flatMap((m) => m.parts))).toContain("echo: by argument");
+    const output = outputOf((await h.runtime.listMessages(tab.chatId)).flatMap((m) => m.parts));
+    expect(output).toContain("echo: ENV by file, a secret plan");
+    const seen = JSON.parse(output.split("\n")[0] ?? "{}") as { argv: string[] };
+    expect(seen.argv.join(" ")).not.toContain("secret plan");
+    const file = seen.argv.at(-1) ?? "";
+    expect(file).toMatch(/boochat-prompt-[^/]+\/prompt\.txt$/);
+    await expect(fs.stat(path.dirname(file))).rejects.toThrow();
+  });
+
+  it("gives the agent none of BooChat's secrets: an allowlisted environment plus its own env from the settings", async () => {
+    const secrets = { BOOCHAT_PASSWORD: "the password value", BOOCHAT_SIDECAR_TOKEN: "the sidecar token value", BOOCHAT_TOKEN: "the api token value", OPENAI_API_KEY: "sk-model-key" };
+    for (const [name, value] of Object.entries(secrets)) vi.stubEnv(name, value);
+    try {
+      const tab = await h.createChat();
+      const { taskId } = await h.runtime.sendMessage({ chatId: tab.chatId, text: "ENV please", agent: "echo-file" });
+      expect((await h.runtime.waitForTask(taskId)).status).toBe("succeeded");
+      const output = outputOf((await h.runtime.listMessages(tab.chatId)).flatMap((m) => m.parts));
+      for (const value of Object.values(secrets)) expect(output).not.toContain(value);
+      const { env } = JSON.parse(output.split("\n")[0] ?? "{}") as { env: Record<string, string> };
+      expect(Object.keys(env).filter((name) => name.startsWith("BOOCHAT_"))).toEqual(["BOOCHAT_AGENT"]);
+      expect(env).toMatchObject({ FROM_SETTINGS: "yes", BOOCHAT_AGENT: "echo-file", PATH: process.env.PATH });
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("fails the task with the exit code and the last error line when the agent exits non-zero", async () => {

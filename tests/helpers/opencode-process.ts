@@ -51,6 +51,7 @@ export async function startAgentHarness(
     db: testDb.db,
     settings,
     dataDir,
+    scratchDir: path.join(dataDir, "scratch"),
     opencode: { restart: { initialDelayMs: 200, maxDelayMs: 2_000 } },
     log: (line) => {
       logs.push(line);

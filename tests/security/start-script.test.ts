@@ -98,22 +98,26 @@ it("refuses HOST=0.0.0.0 without BOOCHAT_PASSWORD at once, saying why, before to
     expect(run.output).toContain("127.0.0.1");
     expect(run.ms).toBeLessThan(5_000);
   }
+  // A password too short to stand up to guessing is refused the same way.
+  const short = await runStart(startEnv(dir, { BOOCHAT_PASSWORD: "hunter2" }));
+  expect(short.code, short.output).toBe(1);
+  expect(short.output).toContain("BOOCHAT_PASSWORD must be at least 12 characters long (it has 7)");
   // Refused before the data folder or the database was created.
   expect(await fs.readdir(dir)).toEqual([]);
 });
 
-it("creates the data folder 0700 and the generated sidecar token 0600", async () => {
+it("creates the data folder 0700, the sidecar and API tokens 0600, and prints the sign-in link", async () => {
   const dir = await tempDir();
   const port = await freePort();
   // A sidecar URL: start.mjs then starts no sidecar of its own, so only its own file handling is under test.
-  const run = await runStart(
-    startEnv(dir, { HOST: "127.0.0.1", PORT: String(port), BOOCHAT_SIDECAR_URL: "http://127.0.0.1:9" }),
-    /BooChat is starting on http:\/\/127\.0\.0\.1/,
-  );
-  expect(run.output).toContain("BooChat is starting on http://127.0.0.1");
+  const run = await runStart(startEnv(dir, { HOST: "127.0.0.1", PORT: String(port), BOOCHAT_SIDECAR_URL: "http://127.0.0.1:9" }), /sign-in\?token=\S+/);
   expect(await mode(path.join(dir, "data"))).toBe(0o700);
   expect(await mode(path.join(dir, "data", "sidecar-token"))).toBe(0o600);
   expect((await fs.readFile(path.join(dir, "data", "sidecar-token"), "utf8")).trim()).toMatch(/^[0-9a-f]{64}$/);
+  expect(await mode(path.join(dir, "data", "api-token"))).toBe(0o600);
+  const token = (await fs.readFile(path.join(dir, "data", "api-token"), "utf8")).trim();
+  expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(run.output).toContain(`Open it with this sign-in link:\n\n    http://127.0.0.1:${port}/sign-in?token=${token}\n`);
   expect(await mode(path.join(dir, "app.db"))).toBe(0o600);
 });
 
@@ -126,7 +130,7 @@ it("tightens an existing data folder and token file left readable by others, kee
   await fs.chmod(path.join(data, "sidecar-token"), 0o644);
   const port = await freePort();
   const run = await runStart(startEnv(dir, { PORT: String(port), BOOCHAT_SIDECAR_URL: "http://127.0.0.1:9" }), /BooChat is starting on/);
-  expect(run.output).toContain("BooChat is starting on http://127.0.0.1");
+  expect(run.output).toContain(`BooChat is starting on port ${port}`);
   expect(await mode(data)).toBe(0o700);
   expect(await mode(path.join(data, "sidecar-token"))).toBe(0o600);
   expect(await fs.readFile(path.join(data, "sidecar-token"), "utf8")).toBe("an-existing-token\n");

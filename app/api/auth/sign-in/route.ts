@@ -1,20 +1,19 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { getAccessSecrets } from "@/server/security/access-secrets";
 import { readAccessSettings } from "@/server/security/access-settings";
 import { clientKey, getAttemptLimiter } from "@/server/security/attempt-limiter";
-import { sessionCookieOptions, signIn } from "@/server/security/sign-in";
+import { isHttps, sessionCookieOptions, signIn } from "@/server/security/sign-in";
 
 export const dynamic = "force-dynamic";
 
-function isHttps(request: NextRequest): boolean {
-  return request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
-}
-
-/** POST { password, next? } → sets the session cookie and answers { ok, next }. */
+/** POST { token } or { password }, and next? → sets the session cookie and answers { ok, next }. */
 export async function POST(request: NextRequest) {
+  const settings = readAccessSettings();
   const body: unknown = await request.json().catch(() => undefined);
   const result = signIn(body ?? {}, {
-    password: readAccessSettings().password,
-    key: clientKey(request.headers),
+    password: settings.password,
+    secrets: getAccessSecrets(settings.dataDir),
+    key: clientKey(request.headers, settings.trustedProxy),
     limiter: getAttemptLimiter(),
     nowMs: Date.now(),
   });
@@ -24,6 +23,6 @@ export async function POST(request: NextRequest) {
     return NextResponse.json({ error: { message: result.message } }, { status: result.status, headers });
   }
   const response = NextResponse.json({ ok: true, next: result.next }, { headers: { "cache-control": "no-store" } });
-  response.cookies.set({ ...sessionCookieOptions(isHttps(request)), value: result.sessionValue });
+  response.cookies.set({ ...sessionCookieOptions(isHttps(request.nextUrl, request.headers, settings.trustedProxy)), value: result.sessionValue });
   return response;
 }

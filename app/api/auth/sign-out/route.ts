@@ -1,12 +1,18 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { sessionCookieOptions } from "@/server/security/sign-in";
+import { advanceSessionEpoch } from "@/server/security/access-secrets";
+import { readAccessSettings } from "@/server/security/access-settings";
+import { isHttps, sessionCookieOptions } from "@/server/security/sign-in";
 
 export const dynamic = "force-dynamic";
 
-/** POST → clears the session cookie. (The cookie is signed, not stored: changing BOOCHAT_PASSWORD ends every session.) */
+/**
+ * POST → signs out everywhere: the session epoch in the data folder moves on, so every cookie signed
+ * before (this browser's and any other's) stops being valid at once, and this one is cleared.
+ */
 export function POST(request: NextRequest) {
+  const settings = readAccessSettings();
+  advanceSessionEpoch(settings.dataDir);
   const response = NextResponse.json({ ok: true }, { headers: { "cache-control": "no-store" } });
-  const secure = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
-  response.cookies.set({ ...sessionCookieOptions(secure, 0), value: "" });
+  response.cookies.set({ ...sessionCookieOptions(isHttps(request.nextUrl, request.headers, settings.trustedProxy), 0), value: "" });
   return response;
 }
