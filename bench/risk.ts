@@ -76,31 +76,35 @@ async function auditSize(sidecar: SidecarProcess): Promise<number> {
   );
 }
 
-/** One HTTP check; returns its time, the report and the git argv lists it ran. */
-async function checkOnce(sidecar: SidecarProcess, paths: string[]): Promise<{ ms: number; reports: RiskReport[]; argvs: string[][] }> {
+type GitCall = { argv: string[]; env: Record<string, string> };
+
+/** One HTTP check; returns its time, the report and the git calls it ran (argv and the variables beside PATH and HOME). */
+async function checkOnce(sidecar: SidecarProcess, paths: string[]): Promise<{ ms: number; reports: RiskReport[]; calls: GitCall[] }> {
   const before = await auditSize(sidecar);
   const { ms: took, value } = await timed(() => sidecar.request<{ reports: RiskReport[] }>("POST", "/v1/worktrees/risk", { paths }));
   if (value.status !== 200) throw new Error(`risk check answered ${value.status}: ${JSON.stringify(value.body)}`);
   const log = (await readFile(sidecar.auditLogPath)).subarray(before).toString("utf8");
-  const argvs = log
+  const calls = log
     .split("\n")
     .filter((line) => line !== "")
-    .map((line) => shellUnescape((JSON.parse(line) as { argv: string }).argv));
-  return { ms: took, reports: value.body.reports, argvs };
+    .map((line) => JSON.parse(line) as { argv: string; env: Record<string, string> })
+    .map((entry) => ({ argv: shellUnescape(entry.argv), env: entry.env }));
+  return { ms: took, reports: value.body.reports, calls };
 }
 
 /**
  * The floor: the same git commands, one after the other, with the same environment, through the
  * plainest spawn node has (no execa), so the sidecar's own overhead is all in the ratio.
  */
-async function floorOnce(argvs: string[][], gitEnv: Record<string, string>): Promise<number> {
+async function floorOnce(calls: GitCall[], gitEnv: Record<string, string>): Promise<number> {
   // Next's types make NODE_ENV a required key of ProcessEnv; git must get exactly the sidecar's environment.
-  const env = gitEnv as unknown as NodeJS.ProcessEnv;
+  const envs = calls.map((call) => ({ PATH: gitEnv.PATH, HOME: gitEnv.HOME, ...call.env }) as unknown as NodeJS.ProcessEnv);
   const start = performance.now();
-  for (const [file, ...args] of argvs) {
+  for (const [index, { argv }] of calls.entries()) {
+    const [file, ...args] = argv;
     const cwd = args[1] ?? "/";
     await new Promise<void>((resolve) => {
-      execFile(file ?? "git", args, { cwd, env, maxBuffer: 256 * 1024 * 1024 }, () => resolve());
+      execFile(file ?? "git", args, { cwd, env: envs[index], maxBuffer: 256 * 1024 * 1024 }, () => resolve());
     });
   }
   return performance.now() - start;
@@ -109,18 +113,18 @@ async function floorOnce(argvs: string[][], gitEnv: Record<string, string>): Pro
 async function measure(label: string, sidecar: SidecarProcess, dir: string, env: Record<string, string>, runs: number) {
   // Warm the page cache and the sidecar's code paths.
   const warm = await checkOnce(sidecar, [dir]);
-  await floorOnce(warm.argvs, env);
+  await floorOnce(warm.calls, env);
   const sidecarTimes: number[] = [];
   const floorTimes: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const check = await checkOnce(sidecar, [dir]);
     sidecarTimes.push(check.ms);
-    floorTimes.push(await floorOnce(check.argvs, env));
+    floorTimes.push(await floorOnce(check.calls, env));
   }
   const s = median(sidecarTimes);
   const f = median(floorTimes);
   console.log(
-    `${label.padEnd(28)} sidecar ${ms(s).padStart(10)}   floor ${ms(f).padStart(10)}   ratio ${(s / f).toFixed(2)}   (${warm.argvs.length} git calls, status ${warm.reports[0]?.status ?? "?"}, median of ${runs})`,
+    `${label.padEnd(28)} sidecar ${ms(s).padStart(10)}   floor ${ms(f).padStart(10)}   ratio ${(s / f).toFixed(2)}   (${warm.calls.length} git calls, status ${warm.reports[0]?.status ?? "?"}, median of ${runs})`,
   );
   return { sidecar: s, floor: f, ratio: s / f };
 }
@@ -148,7 +152,7 @@ export async function run(args: string[]): Promise<void> {
   const sidecar = await startSidecar({ worktreeRoot: root });
   try {
     console.log(`risk check benchmark: node ${process.version}, ${os.cpus().length} cpus, git ${(await execa("git", ["--version"])).stdout.replace("git version ", "")}`);
-    const ctx: GitContext = { exec: async () => Promise.reject(new Error("unused")), worktreeRoot: root, timeoutMs: 60_000, basePath: process.env.PATH ?? "", home: os.homedir() };
+    const ctx: GitContext = { exec: async () => Promise.reject(new Error("unused")), worktreeRoot: root, timeoutMs: 60_000, basePath: process.env.PATH ?? "", home: os.homedir(), tempDir: os.tmpdir() };
     const env = hardenedGitEnv(ctx);
 
     await small.commit(small.clone, Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`src/file${i}.ts`, `export const n${i} = ${i};\n`])), "small app");

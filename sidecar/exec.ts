@@ -1,6 +1,5 @@
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
-import path from "node:path";
 import { execa } from "execa";
+import type { AuditLog } from "./audit-log";
 
 /** What one program run gave back. `exitCode` is null when it never started or was killed. */
 export type ExecResult = {
@@ -22,14 +21,6 @@ export type HostExecOptions = {
 /** The sidecar's one way to run a program: argv only, never a shell. */
 export type HostExec = (argv: readonly string[], options: HostExecOptions) => Promise<ExecResult>;
 
-export type AuditEntry = { ts: string; argv: string; cwd: string; exitCode: number | null; ms: number };
-
-export type AuditLog = {
-  readonly path: string;
-  record(entry: AuditEntry): void;
-  close(): void;
-};
-
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** Renders argv the way a POSIX shell would need it typed, for humans reading the audit log. */
@@ -37,25 +28,9 @@ export function shellEscape(argv: readonly string[]): string {
   return argv.map((arg) => (SAFE_WORD.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(" ");
 }
 
-/**
- * Appends one JSON line per call. Written synchronously on an open descriptor so that a line is on
- * disk before the HTTP answer that depends on the call goes out (tests and auditors read it right after).
- */
-export function openAuditLog(file: string): AuditLog {
-  mkdirSync(path.dirname(file), { recursive: true });
-  let fd: number | null = openSync(file, "a", 0o600);
-  return {
-    path: file,
-    record(entry) {
-      if (fd === null) return;
-      writeSync(fd, `${JSON.stringify(entry)}\n`);
-    },
-    close() {
-      if (fd === null) return;
-      closeSync(fd);
-      fd = null;
-    },
-  };
+/** The variables worth auditing (the hardening travels in GIT_CONFIG_*): all but PATH and HOME, the same for every call. */
+function auditedEnv(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => key !== "PATH" && key !== "HOME"));
 }
 
 export function createHostExec(audit: AuditLog): HostExec {
@@ -77,7 +52,7 @@ export function createHostExec(audit: AuditLog): HostExec {
     });
     const ms = Math.round((performance.now() - started) * 100) / 100;
     const exitCode = typeof result.exitCode === "number" ? result.exitCode : null;
-    audit.record({ ts: new Date().toISOString(), argv: shellEscape(argv), cwd: options.cwd, exitCode, ms });
+    audit.record({ ts: new Date().toISOString(), argv: shellEscape(argv), env: auditedEnv(options.env), cwd: options.cwd, exitCode, ms });
     return {
       exitCode,
       stdout: result.stdout ?? "",

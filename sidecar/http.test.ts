@@ -129,12 +129,21 @@ describe("sidecar HTTP API", () => {
     const lines = (await readFile(sidecar.auditLogPath, "utf8"))
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line) as { ts: string; argv: string; cwd: string; exitCode: number | null; ms: number });
+      .map((line) => JSON.parse(line) as { ts: string; argv: string; env: Record<string, string>; cwd: string; exitCode: number | null; ms: number });
     expect(lines.length).toBeGreaterThan(10);
     expect(lines).toHaveLength(calls.length);
     for (const line of lines) {
-      expect(line).toEqual({ ts: expect.any(String), argv: expect.stringMatching(/^git -C /), cwd: expect.any(String), exitCode: expect.any(Number), ms: expect.any(Number) });
-      expect(line.argv).toContain("-c core.fsmonitor=false -c core.hooksPath=/dev/null");
+      expect(line).toEqual({
+        ts: expect.any(String),
+        argv: expect.stringMatching(/^git -C \S+ --no-optional-locks /),
+        env: expect.objectContaining({ GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_KEY_0: "core.fsmonitor", GIT_CONFIG_VALUE_0: "false" }),
+        cwd: expect.any(String),
+        exitCode: expect.any(Number),
+        ms: expect.any(Number),
+      });
+      // The hardening travels in the environment, never as `-c` (which a name holding "=" escapes).
+      expect(line.argv).not.toMatch(/ -c /);
+      expect(line.env).not.toHaveProperty("PATH");
     }
     expect(lines.some((line) => line.argv.includes("status --porcelain=v2"))).toBe(true);
     expect((await stat(sidecar.auditLogPath)).mode & 0o777).toBe(0o600);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { createHostExec, openAuditLog } from "./exec";
+import { openAuditLog } from "./audit-log";
+import { createHostExec } from "./exec";
 import type { GitContext } from "./git/run";
 import { createSidecarServer } from "./server";
 import { loadSettings, SettingsError } from "./settings";
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     timeoutMs: settings.gitTimeoutMs,
     basePath: settings.gitPath,
     home: settings.home,
+    tempDir: settings.tempDir,
   };
   const server = createSidecarServer({ token: settings.token, worktreeRoot: settings.worktreeRoot, version: pkg.version ?? "0.0.0", git });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, realpath, writeFile } from "node:fs/promises";
+import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -15,9 +15,11 @@ export type SidecarSettings = {
   dataDir: string;
   auditLogPath: string;
   gitTimeoutMs: number;
-  /** PATH and HOME handed to git */
+  /** PATH and HOME handed to git (PATH without relative entries) */
   gitPath: string;
   home: string;
+  /** TMPDIR: where git and the merge check write temporary files */
+  tempDir: string;
 };
 
 export const DEFAULT_PORT = 4319;
@@ -43,6 +45,18 @@ function parseTimeout(value: string | undefined): number {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 100) throw new SettingsError(`BOOCHAT_SIDECAR_GIT_TIMEOUT_MS must be a whole number of milliseconds (at least 100), not ${value}`);
   return ms;
+}
+
+/** PATH for git without empty or relative entries: those mean "the current folder", a worktree an agent writes. */
+export function absolutePathEntries(value: string | undefined): string {
+  const entries = (value ?? "/usr/local/bin:/usr/bin:/bin").split(":").filter((entry) => path.isAbsolute(entry));
+  return entries.length > 0 ? entries.join(":") : "/usr/local/bin:/usr/bin:/bin";
+}
+
+async function requireFolder(setting: string, folder: string): Promise<string> {
+  const stats = await stat(folder).catch(() => null);
+  if (!stats?.isDirectory()) throw new SettingsError(`${setting} (${folder}) is not an existing folder`);
+  return folder;
 }
 
 /**
@@ -73,6 +87,7 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: st
   await mkdir(rootSetting, { recursive: true });
   const worktreeRoot = await realpath(rootSetting);
   if (path.dirname(worktreeRoot) === worktreeRoot) throw new SettingsError("BOOCHAT_WORKTREE_ROOT must not be the file system root");
+  const tempDir = await requireFolder("TMPDIR", path.resolve(cwd, env.TMPDIR?.trim() || os.tmpdir()));
   const { token, source } = await resolveToken(env.BOOCHAT_SIDECAR_TOKEN, dataDir);
   return {
     host: env.BOOCHAT_SIDECAR_HOST?.trim() || DEFAULT_HOST,
@@ -83,7 +98,8 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: st
     dataDir,
     auditLogPath: path.join(dataDir, "sidecar-audit.jsonl"),
     gitTimeoutMs: parseTimeout(env.BOOCHAT_SIDECAR_GIT_TIMEOUT_MS),
-    gitPath: env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    gitPath: absolutePathEntries(env.PATH),
     home: env.HOME ?? os.homedir(),
+    tempDir,
   };
 }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { runGit, type DriverNames, type GitContext } from "./run";
+import { runGit, type GitContext, type RepoGuard } from "./run";
 
 /** True when `<common dir>/info/exclude` holds at least one pattern (the template file is all comments). */
 export async function hasLocalExcludes(commonDir: string): Promise<boolean> {
@@ -17,11 +17,11 @@ export async function hasLocalExcludes(commonDir: string): Promise<boolean> {
  * Of the ignored paths, those that no committed-style `.gitignore` rule decides: they are hidden only
  * by `.git/info/exclude` and so are untracked work. (core.excludesFile is already /dev/null.)
  */
-export async function filterLocallyExcluded(ctx: GitContext, dir: string, ignored: readonly string[], drivers: DriverNames): Promise<string[]> {
+export async function filterLocallyExcluded(ctx: GitContext, dir: string, ignored: readonly string[], guard: RepoGuard): Promise<string[]> {
   if (ignored.length === 0) return [];
   const { stdout } = await runGit(ctx, dir, ["check-ignore", "-v", "-n", "-z", "--stdin"], {
     input: `${ignored.join("\0")}\0`,
-    drivers,
+    guard,
     okExitCodes: [1],
   });
   // Records of four fields: source, line number, pattern, path.

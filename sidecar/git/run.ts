@@ -10,15 +10,21 @@ export type GitContext = {
   /** PATH and HOME handed to git; nothing else of the sidecar's environment is. */
   basePath: string;
   home: string;
+  /** where git and the sidecar put temporary files (TMPDIR): writable under the systemd unit */
+  tempDir: string;
 };
 
 /**
- * Config drivers whose commands a repository can name: filter drivers run on `status`, `stash` and
- * checkout; merge drivers run on `merge-tree`. Their names are read per repository and neutralised.
+ * The drivers a repository and its submodules define, by name (read by repo-guard.ts). Git has no
+ * switch for "no drivers at all", so each one is switched off by name on every call that could run it.
  */
-export type DriverNames = { filters: readonly string[]; merges: readonly string[] };
+export type RepoGuard = { filters: readonly string[]; merges: readonly string[]; diffs: readonly string[] };
 
-export const NO_DRIVERS: DriverNames = { filters: [], merges: [] };
+/** For calls that never run a driver (rev-parse, config, ls-files, rev-list, worktree list, ...). */
+export const NO_DRIVERS: RepoGuard = { filters: [], merges: [], diffs: [] };
+
+/** A command value that runs nothing: a shell builtin that fails, or, exec'd directly, no such program. */
+const REFUSE = "exit 1";
 
 export class GitError extends Error {
   readonly argv: readonly string[];
@@ -40,11 +46,77 @@ export class GitError extends Error {
   }
 }
 
+export type ConfigOverride = readonly [key: string, value: string];
+
+/**
+ * Config that switches off every command a repository could make git run during the sidecar's calls:
+ * fsmonitor, hooks, filter/merge/diff drivers by name, pagers, editors, credential, ssh and gpg
+ * programs, transports, user excludes/attributes files, auto-gc. Applied at command-line scope, so
+ * it beats every repository file and reaches the git processes git starts for submodules.
+ */
+export function hardenedConfig(dir: string, guard: RepoGuard): ConfigOverride[] {
+  const config: ConfigOverride[] = [
+    ["core.fsmonitor", "false"],
+    ["core.hooksPath", "/dev/null"],
+    ["safe.directory", dir],
+    ["protocol.allow", "never"],
+    ["core.excludesFile", "/dev/null"],
+    ["core.attributesFile", "/dev/null"],
+    ["core.pager", "cat"],
+    ["core.editor", REFUSE],
+    ["sequence.editor", REFUSE],
+    ["core.askPass", ""],
+    // An empty value empties the list of helpers configured so far (command-line scope comes last).
+    ["credential.helper", ""],
+    ["core.sshCommand", REFUSE],
+    ["gpg.program", REFUSE],
+    ["gpg.ssh.program", REFUSE],
+    ["gpg.x509.program", REFUSE],
+    ["commit.gpgSign", "false"],
+    ["tag.gpgSign", "false"],
+    ["log.showSignature", "false"],
+    // Files git adds or stashes for the sidecar never get the assume-unchanged bit that hides later edits.
+    ["core.ignoreStat", "false"],
+    ["diff.external", REFUSE],
+    // Nested submodules' own status runs must not hide changes either.
+    ["diff.ignoreSubmodules", "none"],
+    ["submodule.recurse", "false"],
+    ["gc.auto", "0"],
+    ["maintenance.auto", "false"],
+  ];
+  for (const name of guard.filters) {
+    // An empty command means "no filter" to git; required=false keeps a missing one from failing.
+    config.push([`filter.${name}.clean`, ""], [`filter.${name}.smudge`, ""], [`filter.${name}.process`, ""], [`filter.${name}.required`, "false"]);
+  }
+  for (const name of guard.merges) {
+    // A driver that fails makes the file a conflict: merge-tree then says "not merged", the cautious answer.
+    config.push([`merge.${name}.driver`, REFUSE], [`merge.${name}.recursive`, "binary"]);
+  }
+  for (const name of guard.diffs) {
+    config.push([`diff.${name}.command`, REFUSE], [`diff.${name}.textconv`, REFUSE], [`diff.${name}.cachetextconv`, "false"]);
+  }
+  return config;
+}
+
+/**
+ * Config as GIT_CONFIG_COUNT/KEY_n/VALUE_n rather than `-c key=value`: git splits `-c` at the first
+ * `=`, so a driver whose name holds one (`filter=a=b` is valid in .gitattributes) would escape it.
+ */
+export function configEnv(config: readonly ConfigOverride[]): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(config.length) };
+  config.forEach(([key, value], index) => {
+    env[`GIT_CONFIG_KEY_${index}`] = key;
+    env[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
+  return env;
+}
+
 /** A fresh environment: no inherited GIT_*, no user or system config, no prompts, no optional locks. */
 export function hardenedGitEnv(ctx: GitContext, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: ctx.basePath,
     HOME: ctx.home,
+    TMPDIR: ctx.tempDir,
     LC_ALL: "C",
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: "/dev/null",
@@ -53,39 +125,20 @@ export function hardenedGitEnv(ctx: GitContext, extra: Record<string, string> = 
     GIT_NO_REPLACE_OBJECTS: "1",
     GIT_CEILING_DIRECTORIES: path.dirname(ctx.worktreeRoot),
     GIT_PAGER: "cat",
-    GIT_EDITOR: "false",
+    GIT_EDITOR: REFUSE,
+    GIT_SEQUENCE_EDITOR: REFUSE,
     ...extra,
   };
 }
 
-/**
- * `git -C <dir>` with the repository's own code paths switched off: fsmonitor, hooks, filter and
- * merge drivers, transports, user excludes/attributes files, signing and auto-gc.
- */
-export function hardenedGitArgv(dir: string, args: readonly string[], drivers: DriverNames = NO_DRIVERS): string[] {
-  const config = [
-    "core.fsmonitor=false",
-    "core.hooksPath=/dev/null",
-    `safe.directory=${dir}`,
-    "protocol.allow=never",
-    "core.excludesFile=/dev/null",
-    "core.attributesFile=/dev/null",
-    "core.pager=cat",
-    "commit.gpgSign=false",
-    "tag.gpgSign=false",
-    "log.showSignature=false",
-    "gc.auto=0",
-    "maintenance.auto=false",
-  ];
-  for (const name of drivers.filters) {
-    // An empty command means "no filter" to git; required=false keeps a missing one from failing.
-    config.push(`filter.${name}.clean=`, `filter.${name}.smudge=`, `filter.${name}.process=`, `filter.${name}.required=false`);
-  }
-  return ["git", "-C", dir, "--no-optional-locks", ...config.flatMap((entry) => ["-c", entry]), ...args];
+/** `git -C <dir> --no-optional-locks <args>`: the switches that matter travel in the environment. */
+export function hardenedGitArgv(dir: string, args: readonly string[]): string[] {
+  return ["git", "-C", dir, "--no-optional-locks", ...args];
 }
 
 export type GitRunOptions = {
-  drivers?: DriverNames;
+  /** the repository's drivers to switch off; required by every function whose command may run one */
+  guard?: RepoGuard;
   input?: string;
   env?: Record<string, string>;
   /** Exit codes that are answers rather than failures (e.g. 1 for "not found"). */
@@ -94,10 +147,12 @@ export type GitRunOptions = {
 
 /** Runs one hardened git call in `dir`; throws GitError unless the exit code is 0 or listed as ok. */
 export async function runGit(ctx: GitContext, dir: string, args: readonly string[], options: GitRunOptions = {}): Promise<ExecResult> {
-  const result = await ctx.exec(hardenedGitArgv(dir, args, options.drivers), {
+  const config = configEnv(hardenedConfig(dir, options.guard ?? NO_DRIVERS));
+  const result = await ctx.exec(hardenedGitArgv(dir, args), {
     cwd: dir,
     timeoutMs: ctx.timeoutMs,
-    env: hardenedGitEnv(ctx, options.env),
+    // The caller's variables first: nothing it passes can replace the hardening.
+    env: { ...options.env, ...hardenedGitEnv(ctx), ...config },
     input: options.input,
   });
   const ok = result.exitCode === 0 || (result.exitCode !== null && (options.okExitCodes ?? []).includes(result.exitCode));

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { runGit, type DriverNames, type GitContext } from "./run";
+import { runGit, type RepoGuard, type GitContext } from "./run";
 
 /** The commit refs/stash points at, or null when there is no stash. */
 export async function readStashRef(ctx: GitContext, dir: string): Promise<string | null> {
@@ -16,10 +16,10 @@ export async function stashPush(
   ctx: GitContext,
   dir: string,
   message: string,
-  drivers: DriverNames,
+  guard: RepoGuard,
   identity: Record<string, string>,
 ): Promise<void> {
-  await runGit(ctx, dir, ["stash", "push", "--include-untracked", "-m", message], { drivers, env: identity });
+  await runGit(ctx, dir, ["stash", "push", "--include-untracked", "-m", message], { guard, env: identity });
 }
 
 /**

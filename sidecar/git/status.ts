@@ -1,4 +1,4 @@
-import { runGit, type DriverNames, type GitContext } from "./run";
+import { runGit, type RepoGuard, type GitContext } from "./run";
 
 export type StatusEntry =
   | { kind: "changed"; path: string; staged: boolean; unstaged: boolean }
@@ -21,12 +21,12 @@ export type Status = {
  * `git status --porcelain=v2` over every untracked file and every submodule, with ignored paths
  * listed as they match (so local excludes can be told apart from committed .gitignore files).
  */
-export async function readStatus(ctx: GitContext, dir: string, drivers: DriverNames): Promise<Status> {
+export async function readStatus(ctx: GitContext, dir: string, guard: RepoGuard): Promise<Status> {
   const { stdout } = await runGit(
     ctx,
     dir,
     ["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all", "--ignore-submodules=none", "--ignored=matching", "--no-renames"],
-    { drivers },
+    { guard },
   );
   return parseStatus(stdout);
 }

@@ -1,8 +1,8 @@
-import { runGit, type DriverNames, type GitContext } from "./run";
+import { runGit, type RepoGuard, type GitContext } from "./run";
 
 /** `git worktree add <path> <branch>`: check out an existing branch in a new worktree. */
-export async function addWorktreeForBranch(ctx: GitContext, repoDir: string, worktreePath: string, branch: string, drivers: DriverNames): Promise<void> {
-  await runGit(ctx, repoDir, ["worktree", "add", "--end-of-options", worktreePath, branch], { drivers });
+export async function addWorktreeForBranch(ctx: GitContext, repoDir: string, worktreePath: string, branch: string, guard: RepoGuard): Promise<void> {
+  await runGit(ctx, repoDir, ["worktree", "add", "--end-of-options", worktreePath, branch], { guard });
 }
 
 /**
@@ -15,7 +15,7 @@ export async function addWorktreeWithNewBranch(
   worktreePath: string,
   branch: string,
   base: string,
-  drivers: DriverNames,
+  guard: RepoGuard,
 ): Promise<void> {
-  await runGit(ctx, repoDir, ["worktree", "add", "--no-track", "-b", branch, "--end-of-options", worktreePath, base], { drivers });
+  await runGit(ctx, repoDir, ["worktree", "add", "--no-track", "-b", branch, "--end-of-options", worktreePath, base], { guard });
 }

@@ -1,3 +1,4 @@
+import { realpath } from "node:fs/promises";
 import { runGit, type GitContext } from "./run";
 
 export type WorktreeEntry = {
@@ -46,4 +47,18 @@ export async function listWorktrees(ctx: GitContext, dir: string): Promise<Workt
   }
   if (current) entries.push(current);
   return entries;
+}
+
+async function sameDirectory(a: string, b: string): Promise<boolean> {
+  if (a === b) return true;
+  const [realA, realB] = await Promise.all([realpath(a).catch(() => null), realpath(b).catch(() => null)]);
+  return realA !== null && realA === realB;
+}
+
+/** The entry git lists for the directory `real` (a real path), also when git spells it through a symbolic link. */
+export async function findWorktreeEntry(entries: readonly WorktreeEntry[], real: string): Promise<WorktreeEntry | null> {
+  const exact = entries.find((entry) => entry.path === real);
+  if (exact) return exact;
+  for (const entry of entries) if (await sameDirectory(entry.path, real)) return entry;
+  return null;
 }

@@ -1,9 +1,9 @@
-import { runGit, type DriverNames, type GitContext } from "./run";
+import { runGit, type RepoGuard, type GitContext } from "./run";
 
 /**
  * `git worktree remove -- <path>`, never forced: git itself refuses a dirty or locked worktree. The
  * branch is kept. Run from the shared git dir, not from inside the directory being removed.
  */
-export async function removeWorktree(ctx: GitContext, commonDir: string, worktreePath: string, drivers: DriverNames): Promise<void> {
-  await runGit(ctx, commonDir, ["worktree", "remove", "--", worktreePath], { drivers });
+export async function removeWorktree(ctx: GitContext, commonDir: string, worktreePath: string, guard: RepoGuard): Promise<void> {
+  await runGit(ctx, commonDir, ["worktree", "remove", "--", worktreePath], { guard });
 }

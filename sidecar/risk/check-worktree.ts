@@ -2,22 +2,21 @@ import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { emptyRiskReport, type RiskReason, type RiskReport } from "../../server/schemas/risk-report";
 import { listCommitsNotIn, listCommitsNotInDefault, listCommitsWithNewPatches, type CommitList } from "../git/commits";
-import { readDriverNames, withSubmoduleDrivers } from "../git/driver-names";
-import { readHiddenIndexEntries, type HiddenIndexEntries } from "../git/hidden-index-entries";
+import { readContextDrivers, UnverifiableConfigError, type ConfigDrivers } from "../git/config-drivers";
+import { readIndexEntries, type IndexEntries } from "../git/index-entries";
 import { filterLocallyExcluded, hasLocalExcludes } from "../git/local-excludes";
 import { mergeAddsNothing } from "../git/merge-tree";
 import { readOperationInProgress } from "../git/operation-in-progress";
-import { GitError, type DriverNames, type GitContext } from "../git/run";
+import { completeGuard } from "../git/repo-guard";
+import { GitError, type GitContext } from "../git/run";
 import { countStashesOfBranch } from "../git/stash";
 import { readStatus } from "../git/status";
 import { readWorktreeDirs, type WorktreeDirs } from "../git/worktree-dirs";
-import { listWorktrees, type WorktreeEntry } from "../git/worktree-list";
+import { findWorktreeEntry, listWorktrees, type WorktreeEntry } from "../git/worktree-list";
+import { countDirty } from "./dirty";
 import { fingerprintOf } from "./fingerprint";
 import { pickNotableIgnored } from "./notable-ignored";
 import type { ResolvedPath } from "./paths";
-
-/** How many changed paths a report lists; the counts are always complete. */
-const MAX_LISTED_FILES = 200;
 
 const NONE: CommitList = { count: 0, commits: [] };
 
@@ -26,22 +25,6 @@ function unverified(input: string, error: string): RiskReport {
   report.error = error;
   report.fingerprint = fingerprintOf({ head: null, statusRecords: [], reasons: [], verdict: `unverified:${error}` });
   return report;
-}
-
-async function sameDirectory(a: string, b: string): Promise<boolean> {
-  if (a === b) return true;
-  try {
-    return (await realpath(a)) === (await realpath(b));
-  } catch {
-    return false;
-  }
-}
-
-async function findEntry(entries: readonly WorktreeEntry[], real: string): Promise<WorktreeEntry | null> {
-  const exact = entries.find((entry) => entry.path === real);
-  if (exact) return exact;
-  for (const entry of entries) if (await sameDirectory(entry.path, real)) return entry;
-  return null;
 }
 
 /**
@@ -75,6 +58,9 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 
 function describeFailure(error: unknown): string {
   if (error instanceof GitError) return error.message;
+  if (error instanceof UnverifiableConfigError) {
+    return `the repository's configuration cannot be switched off with certainty, so git was not run on it: ${error.message}`;
+  }
   if (error instanceof Error) return `the check failed: ${error.message}`;
   return "the check failed";
 }
@@ -102,21 +88,21 @@ async function check(ctx: GitContext, target: ResolvedPath): Promise<RiskReport>
   if (!(await stat(real)).isDirectory()) return unverified(input, `${input} is not a directory`);
 
   // Round 1: everything that needs nothing but the directory, in parallel.
-  const [dirs, worktrees, drivers, hidden, notInDefault] = await Promise.all([
+  const [dirs, worktrees, drivers, index, notInDefault] = await Promise.all([
     settle(readWorktreeDirs(ctx, real)),
     settle(listWorktrees(ctx, real)),
-    settle(readDriverNames(ctx, real)),
-    settle(readHiddenIndexEntries(ctx, real)),
+    settle(readContextDrivers(ctx, real)),
+    settle(readIndexEntries(ctx, real)),
     settle(listCommitsNotInDefault(ctx, real)),
   ]);
   // A directory in no repository makes every call fail: say that rather than git's words.
   if (dirs.ok && dirs.value === null) return unverified(input, `${input} is not inside a git worktree`);
-  const failed = [dirs, worktrees, drivers, hidden, notInDefault].find((result) => !result.ok);
+  const failed = [dirs, worktrees, drivers, index, notInDefault].find((result) => !result.ok);
   if (failed && !failed.ok) return unverified(input, describeFailure(failed.error));
-  if (!dirs.ok || dirs.value === null || !worktrees.ok || !drivers.ok || !hidden.ok || !notInDefault.ok) {
+  if (!dirs.ok || dirs.value === null || !worktrees.ok || !drivers.ok || !index.ok || !notInDefault.ok) {
     return unverified(input, "the check failed");
   }
-  return checkListedWorktree(ctx, target, dirs.value, worktrees.value, drivers.value, hidden.value, notInDefault.value);
+  return checkListedWorktree(ctx, target, dirs.value, worktrees.value, drivers.value, index.value, notInDefault.value);
 }
 
 async function checkListedWorktree(
@@ -124,15 +110,15 @@ async function checkListedWorktree(
   target: ResolvedPath,
   dirs: WorktreeDirs,
   worktrees: readonly WorktreeEntry[],
-  drivers: DriverNames,
-  hidden: HiddenIndexEntries,
+  drivers: ConfigDrivers,
+  index: IndexEntries,
   notInDefaultRaw: CommitList | null,
 ): Promise<RiskReport> {
   const { input, real } = target;
-  if (!(await sameDirectory(dirs.toplevel, real))) {
+  if ((await realpath(dirs.toplevel).catch(() => dirs.toplevel)) !== real) {
     return unverified(input, `${input} is not the top of a git worktree (git's top for it is ${dirs.toplevel})`);
   }
-  const entry = await findEntry(worktrees, real);
+  const entry = await findWorktreeEntry(worktrees, real);
   if (!entry) return unverified(input, `git does not list ${input} as a worktree of ${dirs.commonDir}`);
 
   const head = entry.head;
@@ -148,47 +134,33 @@ async function checkListedWorktree(
   // when none are missing from the default branch, none are unpushed either and git need not be asked.
   const mayBeUnpushed = head !== null && (defaultRef === null || notInDefault.count > 0);
 
-  const allDrivers = await withSubmoduleDrivers(ctx, real, drivers, [dirs.gitDir, dirs.commonDir]);
+  // Included files and submodules: nothing to read in most repositories, so usually no git call.
+  const guard = await completeGuard(ctx, real, drivers, index.gitlinks);
 
   // Round 2: status (needs the driver names) and what round 1 showed is worth asking.
   const [status, operation, unpushed, withNewPatches, orphaned, stashes, localExcludes, skipPresent] = await Promise.all([
-    readStatus(ctx, real, allDrivers),
+    readStatus(ctx, real, guard),
     readOperationInProgress(dirs.gitDir),
     head && mayBeUnpushed ? listCommitsNotIn(ctx, real, head, ["--remotes"]) : NONE,
     head && defaultRef && notInDefault.count > 0 ? listCommitsWithNewPatches(ctx, real, defaultRef, head) : NONE,
     head && detached ? listCommitsNotIn(ctx, real, head, ["--branches", "--remotes"]) : NONE,
     countStashesOfBranch(dirs.commonDir, branch),
     hasLocalExcludes(dirs.commonDir),
-    presentFiles(real, hidden.skipWorktree),
+    presentFiles(real, index.skipWorktree),
   ]);
   if (status.oid !== head) return unverified(input, `HEAD of ${input} moved while it was being checked: check again`);
 
   // Round 3, rarely: a squash merge (merge-tree) and files hidden by .git/info/exclude (check-ignore).
   const ignored = status.entries.filter((e) => e.kind === "ignored").map((e) => e.path);
-  // A merge driver is repository-supplied code: without one merge-tree can tell, with one we stay cautious.
-  const askMergeTree = head !== null && defaultRef !== null && withNewPatches.count > 0 && drivers.merges.length === 0;
+  const askMergeTree = head !== null && defaultRef !== null && withNewPatches.count > 0;
   const [squashMerged, locallyExcluded] = await Promise.all([
-    askMergeTree && head && defaultRef ? mergeAddsNothing(ctx, real, dirs.commonDir, defaultRef, head, allDrivers) : false,
-    localExcludes ? filterLocallyExcluded(ctx, real, ignored, allDrivers) : Promise.resolve([]),
+    askMergeTree && head && defaultRef ? mergeAddsNothing(ctx, real, dirs.commonDir, defaultRef, head, guard) : false,
+    localExcludes ? filterLocallyExcluded(ctx, real, ignored, guard) : Promise.resolve([]),
   ]);
   const unmerged = squashMerged ? NONE : withNewPatches;
 
-  // Dirty: staged, unstaged, conflicted, untracked; a .gitignore that ignores itself is untracked work too.
-  const dirty = { staged: 0, unstaged: 0, untracked: 0, conflicted: 0, files: [] as string[] };
-  const seen: string[] = [];
-  const hiddenLocally = new Set(locallyExcluded);
-  for (const item of status.entries) {
-    if (item.kind === "changed") {
-      if (item.staged) dirty.staged += 1;
-      if (item.unstaged) dirty.unstaged += 1;
-    } else if (item.kind === "conflicted") dirty.conflicted += 1;
-    else if (item.kind === "untracked") dirty.untracked += 1;
-    else if (hiddenLocally.has(item.path) || path.posix.basename(item.path) === ".gitignore") dirty.untracked += 1;
-    else continue;
-    seen.push(`${item.kind} ${item.path}`);
-    if (dirty.files.length < MAX_LISTED_FILES) dirty.files.push(item.path);
-  }
-  const notableIgnored = pickNotableIgnored(ignored.filter((file) => !hiddenLocally.has(file)));
+  const { dirty, seen } = countDirty(status.entries, locallyExcluded);
+  const notableIgnored = pickNotableIgnored(ignored.filter((file) => !locallyExcluded.includes(file)));
 
   const reasons: RiskReason[] = [];
   if (dirty.staged + dirty.unstaged + dirty.untracked + dirty.conflicted > 0) reasons.push("dirty");
@@ -200,8 +172,8 @@ async function checkListedWorktree(
   const problems: string[] = [];
   if (operation !== null) problems.push(`a ${operation} is in progress`);
   if (entry.locked) problems.push(`the worktree is locked${entry.lockedReason ? ` (${entry.lockedReason})` : ""}: unlock it with git worktree unlock`);
-  if (hidden.assumeUnchanged.length > 0) {
-    problems.push(`git cannot see edits to files marked assume-unchanged: ${listSome(hidden.assumeUnchanged)}`);
+  if (index.assumeUnchanged.length > 0) {
+    problems.push(`git cannot see edits to files marked assume-unchanged: ${listSome(index.assumeUnchanged)}`);
   }
   if (skipPresent.length > 0) problems.push(`git cannot see edits to files marked skip-worktree: ${listSome(skipPresent)}`);
   if (defaultRef === null) {

@@ -23,10 +23,10 @@ export const commitRoute: Route = {
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
     return ctx.repoLocks.run(dirs.commonDir, async () => {
-      const { drivers, identity } = await commitWriteSetup(ctx.git, target, dirs);
+      const { guard, identity } = await commitWriteSetup(ctx.git, target);
       let commit: string | null;
       try {
-        commit = await commitAll(ctx.git, target.real, input.message, drivers, identity);
+        commit = await commitAll(ctx.git, target.real, input.message, guard, identity);
       } catch (error) {
         if (!(error instanceof GitError)) throw error;
         const report = await checkWorktree(ctx.git, target);

@@ -3,15 +3,15 @@ import path from "node:path";
 import { z } from "zod";
 import { HttpError } from "../errors";
 import { readDefaultBranchRef, readHeadBranchRef } from "../git/default-branch";
-import { readDriverNames } from "../git/driver-names";
 import { branchExists, isValidBranchName, readHead, resolveCommit } from "../git/refs";
 import { readRepoDirs } from "../git/repo-dirs";
 import { GitError, type GitContext } from "../git/run";
 import { addWorktreeForBranch, addWorktreeWithNewBranch } from "../git/worktree-add";
-import { listWorktrees, type WorktreeEntry } from "../git/worktree-list";
+import { findWorktreeEntry, listWorktrees } from "../git/worktree-list";
 import { isInside } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath, gitName } from "./inputs";
+import { requireGuard } from "./worktree-target";
 
 const createInput = z.object({
   sessionId: z
@@ -47,16 +47,6 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-async function findListed(git: GitContext, repoDir: string, worktreePath: string): Promise<WorktreeEntry | null> {
-  const entries = await listWorktrees(git, repoDir);
-  for (const entry of entries) {
-    if (entry.path === worktreePath) return entry;
-    const real = await realpath(entry.path).catch(() => null);
-    if (real === worktreePath) return entry;
-  }
-  return null;
-}
-
 /** The base of a new branch: the one asked for, else origin/HEAD's target, else the repository's current branch. */
 async function resolveBase(git: GitContext, repoDir: string, base: string | undefined): Promise<string> {
   const revision = base ?? (await readDefaultBranchRef(git, repoDir)) ?? (await readHeadBranchRef(git, repoDir)) ?? "HEAD";
@@ -85,7 +75,7 @@ export const createWorktreeRoute: Route = {
 
     return ctx.repoLocks.run(repo.commonDir, async () => {
       // Idempotent: the session's worktree already exists, so hand it back as it is.
-      const listed = await findListed(ctx.git, repoDir, worktreePath);
+      const listed = await findWorktreeEntry(await listWorktrees(ctx.git, repoDir), worktreePath);
       if (listed && (await exists(worktreePath))) {
         return ok({ path: worktreePath, branch: listed.branch?.replace(/^refs\/heads\//, "") ?? "HEAD", head: listed.head });
       }
@@ -94,13 +84,15 @@ export const createWorktreeRoute: Route = {
 
       const branch = input.branch ?? `boochat/${input.sessionId}`;
       if (!(await isValidBranchName(ctx.git, repoDir, branch))) throw new HttpError(400, "invalid-input", `branch: ${branch} is not a valid branch name`);
-      const drivers = await readDriverNames(ctx.git, repoDir);
+      // The new worktree reads the repository's config (includes followed whatever their conditions);
+      // its submodules are not checked out by `worktree add`.
+      const guard = await requireGuard(ctx.git, repoDir, { submodules: false });
       try {
         if (await branchExists(ctx.git, repoDir, branch)) {
-          await addWorktreeForBranch(ctx.git, repoDir, worktreePath, branch, drivers);
+          await addWorktreeForBranch(ctx.git, repoDir, worktreePath, branch, guard);
         } else {
           const base = await resolveBase(ctx.git, repoDir, input.base);
-          await addWorktreeWithNewBranch(ctx.git, repoDir, worktreePath, branch, base, drivers);
+          await addWorktreeWithNewBranch(ctx.git, repoDir, worktreePath, branch, base, guard);
         }
       } catch (error) {
         if (error instanceof GitError) throw new HttpError(409, "worktree-add-failed", error.message);

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import type { RiskReport } from "../../server/schemas/risk-report";
-import { readDriverNames } from "../git/driver-names";
+import { UnverifiableConfigError } from "../git/config-drivers";
+import { readRepoGuard, unionGuards } from "../git/repo-guard";
 import { GitError } from "../git/run";
+import { readWorktreeDirs } from "../git/worktree-dirs";
 import { removeWorktree } from "../git/worktree-remove";
 import { checkWorktree } from "../risk/check-worktree";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
-import { readWorktreeDirs } from "../git/worktree-dirs";
 
 const removeInput = z.object({ path: absolutePath });
 
@@ -28,11 +29,16 @@ export const removeRoute: Route = {
       const report = await checkWorktree(ctx.git, target);
       if (report.status !== "clean") return blocked([report]);
       try {
-        const drivers = await readDriverNames(ctx.git, target.real);
-        await removeWorktree(ctx.git, dirs.commonDir, target.real, drivers);
+        // git runs in the shared git dir and, to check the worktree is clean, runs status inside it (and its submodules).
+        const [inWorktree, inCommonDir] = await Promise.all([
+          readRepoGuard(ctx.git, target.real, { submodules: true }),
+          readRepoGuard(ctx.git, dirs.commonDir, { submodules: false }),
+        ]);
+        await removeWorktree(ctx.git, dirs.commonDir, target.real, unionGuards(inWorktree, inCommonDir));
       } catch (error) {
-        if (!(error instanceof GitError)) throw error;
-        return blocked([{ ...report, status: "unverified", error: `git refused to remove the worktree: ${error.message}` }]);
+        if (error instanceof GitError) return blocked([{ ...report, status: "unverified", error: `git refused to remove the worktree: ${error.message}` }]);
+        if (error instanceof UnverifiableConfigError) return blocked([{ ...report, status: "unverified", error: `git was not run: ${error.message}` }]);
+        throw error;
       }
       return ok({ removed: true });
     });

@@ -22,9 +22,9 @@ export const stashRoute: Route = {
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
     return ctx.repoLocks.run(dirs.commonDir, async () => {
-      const [{ drivers, identity }, before] = await Promise.all([commitWriteSetup(ctx.git, target, dirs), readStashRef(ctx.git, target.real)]);
+      const [{ guard, identity }, before] = await Promise.all([commitWriteSetup(ctx.git, target), readStashRef(ctx.git, target.real)]);
       try {
-        await stashPush(ctx.git, target.real, input.message, drivers, identity);
+        await stashPush(ctx.git, target.real, input.message, guard, identity);
       } catch (error) {
         if (!(error instanceof GitError)) throw error;
         const report = await checkWorktree(ctx.git, target);

@@ -1,8 +1,10 @@
 import { HttpError } from "../errors";
-import { readDriverNames, withSubmoduleDrivers } from "../git/driver-names";
+import { UnverifiableConfigError } from "../git/config-drivers";
 import { committerFallback } from "../git/identity";
-import type { GitContext } from "../git/run";
+import { readRepoGuard } from "../git/repo-guard";
+import type { GitContext, RepoGuard } from "../git/run";
 import { readWorktreeDirs, type WorktreeDirs } from "../git/worktree-dirs";
+import { checkWorktree } from "../risk/check-worktree";
 import type { ResolvedPath } from "../risk/paths";
 
 /** The git dirs of a path that must be the top of an existing worktree before anything writes to it; a 409 otherwise. */
@@ -16,13 +18,24 @@ export async function requireListedWorktree(git: GitContext, target: ResolvedPat
 }
 
 /**
- * What a command that writes commits in a worktree (stash, commit) needs: the filter and merge
- * driver names to switch off (its own and its submodules'), and a committer when the repository names none.
+ * The guard for git calls in `dir`, or the refusal: a configuration the sidecar cannot switch off
+ * with certainty is a 409 `unverified` that says why (with a fresh report when `target` is a worktree).
  */
-export async function commitWriteSetup(git: GitContext, target: ResolvedPath, dirs: WorktreeDirs) {
-  const [drivers, identity] = await Promise.all([
-    readDriverNames(git, target.real).then((own) => withSubmoduleDrivers(git, target.real, own, [dirs.gitDir, dirs.commonDir])),
-    committerFallback(git, target.real),
-  ]);
-  return { drivers, identity };
+export async function requireGuard(git: GitContext, dir: string, options: { submodules: boolean; target?: ResolvedPath }): Promise<RepoGuard> {
+  try {
+    return await readRepoGuard(git, dir, { submodules: options.submodules });
+  } catch (error) {
+    if (!(error instanceof UnverifiableConfigError)) throw error;
+    const message = `the repository's configuration cannot be switched off with certainty, so git was not run on it: ${error.message}`;
+    throw new HttpError(409, "unverified", message, options.target ? { report: await checkWorktree(git, options.target) } : undefined);
+  }
+}
+
+/**
+ * What a command that writes commits in a worktree (stash, commit) needs: the drivers to switch
+ * off (its own and its submodules'), and a committer when the repository names none.
+ */
+export async function commitWriteSetup(git: GitContext, target: ResolvedPath) {
+  const [guard, identity] = await Promise.all([requireGuard(git, target.real, { submodules: true, target }), committerFallback(git, target.real)]);
+  return { guard, identity };
 }
