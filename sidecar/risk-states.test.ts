@@ -129,6 +129,21 @@ async function buildMainStates(repo: RepoFixture): Promise<void> {
   await push(wt.submodule, "submodule");
   await write(wt.submodule, { "lib/lib.txt": "edited inside the submodule\n" });
 
+  // Histories that share no commit with main (issue 12): judged on their commits, never "could not verify".
+  const orphan = async (name: string, files: Record<string, string>) => {
+    const dir = await addWorktree(name);
+    await git(dir, ["checkout", "-q", "--orphan", `${name}-history`]);
+    await git(dir, ["rm", "-q", "-rf", "."]);
+    if (Object.keys(files).length > 0) await commit(dir, files, `root of ${name}`);
+    return dir;
+  };
+  wt.unrelated = await orphan("unrelated", { "other.txt": "another history\n" });
+  wt.unrelatedPushed = await orphan("unrelated-pushed", { "other.txt": "another history\n" });
+  await push(wt.unrelatedPushed, "unrelated-pushed-history");
+  wt.unrelatedHeld = await orphan("unrelated-held", { ".gitignore": "*.log\n.env\n" });
+  await push(wt.unrelatedHeld, "unrelated-held-history");
+  wt.unborn = await orphan("unborn", {});
+
   wt.locked = await addWorktree("locked");
   await git(clone, ["worktree", "lock", "--reason", "on a removable disk", wt.locked]);
 
@@ -312,6 +327,21 @@ describe("risk check of each repository state", () => {
     expect(r.reasons).toContain("dirty");
     expect(r.dirty.unstaged).toBe(1);
     expect(r.dirty.files).toContain("lib");
+  });
+
+  it("judges a branch with no history in common with main on its commits", () => {
+    const local = report("unrelated");
+    expect(local).toMatchObject({ status: "at-risk", reasons: ["unpushed", "unmerged"], unmerged: { count: 1 } });
+    expect(local.error).toBeUndefined();
+    expect(report("unrelatedPushed")).toMatchObject({ status: "at-risk", reasons: ["unmerged"], unpushed: { count: 0 } });
+  });
+
+  it("calls a pushed unrelated branch whose files main already holds merged", () => {
+    expect(report("unrelatedHeld")).toMatchObject({ status: "clean", reasons: [], unmerged: { count: 0 } });
+  });
+
+  it("calls an unborn branch with nothing in it clean", () => {
+    expect(report("unborn")).toMatchObject({ status: "clean", head: null, reasons: [] });
   });
 
   it("does not verify a locked worktree", () => {

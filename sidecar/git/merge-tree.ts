@@ -6,6 +6,8 @@ import { runGit, type GitContext, type RepoGuard } from "./run";
  * True when merging `head` into `base` changes nothing: the result is `base`'s own tree, so every
  * change of `head` is already there (a squash merge). New objects go to a scratch object directory
  * in the sidecar's temp folder, so that a read-only check leaves the repository as it was.
+ * Histories that share no commit are merged too (with no base, the question is the same: would
+ * anything of `head` be added?).
  */
 export async function mergeAddsNothing(
   ctx: GitContext,
@@ -20,7 +22,7 @@ export async function mergeAddsNothing(
     const env = { GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: path.join(commonDir, "objects") };
     const [merged, baseTree] = await Promise.all([
       // Exit 1: conflicts (a neutralised merge driver makes one too), so certainly not already merged.
-      runGit(ctx, dir, ["merge-tree", "--write-tree", "--no-messages", base, head], { env, guard, okExitCodes: [1] }),
+      runGit(ctx, dir, ["merge-tree", "--write-tree", "--no-messages", "--allow-unrelated-histories", base, head], { env, guard, okExitCodes: [1] }),
       runGit(ctx, dir, ["rev-parse", "--verify", "--end-of-options", `${base}^{tree}`], { env, guard }),
     ]);
     if (merged.exitCode !== 0) return false;
