@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "./errors";
 import { riskReportSchema, type RiskReport } from "./schemas/risk-report";
 
 const worktreeSchema = z.object({ path: z.string(), branch: z.string(), head: z.string().nullable() });
@@ -29,6 +30,22 @@ export class SidecarRequestError extends Error {
     this.name = "SidecarRequestError";
     this.status = status;
   }
+}
+
+/**
+ * The one mapping from a failed sidecar call to what the user is told: its own words for a refusal
+ * (BAD_REQUEST), "cannot be reached"/"did not answer" for an unavailable sidecar
+ * (SERVICE_UNAVAILABLE), after `what` ("Nothing was stashed"). With `field`, a refusal names that
+ * input field once ("repoPath: /x does not exist", even when the sidecar already said "repoPath:").
+ * Anything else is not the sidecar's: it is returned unchanged, for the caller to rethrow.
+ */
+export function sidecarFailure(what: string, error: unknown, field?: string): unknown {
+  if (error instanceof SidecarUnavailableError) return new AppError("SERVICE_UNAVAILABLE", `${what}: ${error.message}`);
+  if (error instanceof SidecarRequestError) {
+    if (!field) return new AppError("BAD_REQUEST", `${what}: ${error.message}`);
+    return new AppError("BAD_REQUEST", `${field}: ${error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message}`);
+  }
+  return error;
 }
 
 export type SidecarClient = {

@@ -17,6 +17,7 @@ export type SessionCreateInput = z.infer<typeof sessionCreateInput>;
 
 export const sessionRenameInput = z.object({ id: idSchema, title: titleSchema });
 export const sessionIdInput = z.object({ id: idSchema });
+export type SessionIdInput = z.infer<typeof sessionIdInput>;
 
 export const sessionDeleteInput = z.object({
   id: idSchema,

@@ -215,6 +215,34 @@ describe("the delete gate", () => {
     expect((await caller.worktree.orphans()).map((o) => o.path)).not.toContain(wt.path);
   });
 
+  it("refuses a repository path that does not exist, naming the field once, and keeps no session", async () => {
+    const before = await testDb.db.session.count();
+    const error = await trpcError(caller.session.create({ title: "nowhere", repoPath: "/no/such/repository" }));
+    expect([error.code, error.message]).toEqual(["BAD_REQUEST", "repoPath: /no/such/repository does not exist"]);
+    expect(await testDb.db.session.count()).toBe(before);
+  });
+
+  it("stash-and-delete stashes every dirty worktree, then deletes in one step; when commits still block it says what was stashed and what is at risk", async () => {
+    const dirty = await sessionWithWorktree("stash in one step");
+    await fs.writeFile(path.join(dirty.path, "scratch.txt"), "stash me\n");
+    proxy.reset();
+    const done = await caller.session.stashAndDelete({ id: dirty.id });
+    expect(done).toMatchObject({ deleted: true, worktree: { path: dirty.path, outcome: "removed" }, stashed: [{ path: dirty.path, ref: expect.stringMatching(/^[0-9a-f]{40}$/) }] });
+    expect(proxy.requests).toEqual(["POST /v1/worktrees/risk", "POST /v1/worktrees/stash", "POST /v1/worktrees/remove"]);
+    expect(await repo.git(repo.repo, "stash", "list")).toContain("boochat: stash in one step");
+
+    const committed = await sessionWithWorktree("stash but commits block");
+    await fs.writeFile(path.join(committed.path, "kept.txt"), "kept\n");
+    await repo.git(committed.path, "add", "kept.txt");
+    await repo.git(committed.path, "commit", "-q", "-m", "a local commit");
+    await fs.writeFile(path.join(committed.path, "loose.txt"), "loose\n");
+    const { message, reports } = await conflict(caller.session.stashAndDelete({ id: committed.id }));
+    expect(message).toMatch(new RegExp(`^Stashed ${committed.path} as stash@\\{0\\} \\([0-9a-f]{8}\\); the session was not deleted: still at risk: 1 unpushed commit$`));
+    expect(reports.map((r) => [r.path, r.status, r.dirty.untracked])).toEqual([[committed.path, "at-risk", 0]]);
+    expect(await exists(committed.path)).toBe(true);
+    expect(await testDb.db.session.count({ where: { id: committed.id } })).toBe(1);
+  });
+
   it("stashes uncommitted work so the delete can go on, and the stash survives", async () => {
     const wt = await sessionWithWorktree("stash me");
     await fs.writeFile(path.join(wt.path, "scratch.txt"), "stash me\n");

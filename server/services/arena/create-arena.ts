@@ -1,7 +1,7 @@
 import type { Db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import type { ArenaContestant, ArenaCreateInput } from "../../schemas/arena";
-import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
+import { sidecarFailure, type SidecarClient } from "../../sidecar-client";
 import type { AgentInfo, AgentRuntime } from "../../agents/runtime";
 import { removeWorktreeThroughSidecar } from "../session/delete-session";
 import { liveWorktree } from "../worktree/session-worktrees";
@@ -49,9 +49,7 @@ async function repositoryOf(deps: CreateArenaDeps, worktree: { id: string; path:
   try {
     ({ repoPath } = await deps.sidecar.repository({ path: worktree.path }));
   } catch (error) {
-    if (error instanceof SidecarRequestError) throw new AppError("BAD_REQUEST", `The repository of ${worktree.path} could not be found: ${error.message}`);
-    if (error instanceof SidecarUnavailableError) throw new AppError("SERVICE_UNAVAILABLE", `The arena could not start: ${error.message}`);
-    throw error;
+    throw sidecarFailure(`The arena could not start: the repository of ${worktree.path} could not be found`, error);
   }
   await deps.db.worktree.update({ where: { id: worktree.id }, data: { repoPath } });
   return repoPath;
@@ -84,9 +82,7 @@ export async function createArena(deps: CreateArenaDeps, input: ArenaCreateInput
     }
   } catch (error) {
     await undoArena(deps, arena.id, made);
-    if (error instanceof SidecarRequestError) throw new AppError("BAD_REQUEST", `The arena could not start: ${error.message}`);
-    if (error instanceof SidecarUnavailableError) throw new AppError("SERVICE_UNAVAILABLE", `The arena could not start: ${error.message}`);
-    throw error;
+    throw sidecarFailure("The arena could not start", error);
   }
 
   // Every entry exists before any runs: a failure to start one is that entry's failed task, not a lost arena.

@@ -1,7 +1,6 @@
 import type { Db } from "../../db";
-import { AppError } from "../../errors";
 import type { SessionCreateInput } from "../../schemas/session";
-import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
+import { sidecarFailure, type SidecarClient } from "../../sidecar-client";
 import { publishSessionChange } from "./session-events";
 
 export const FIRST_TAB_TITLE = "Tab 1";
@@ -51,10 +50,6 @@ export async function createSession(deps: { db: Db; sidecar: SidecarClient }, in
   } catch (error) {
     // The session is useless without the worktree the user asked for: roll it back.
     await db.session.delete({ where: { id: session.id } });
-    if (error instanceof SidecarRequestError) throw new AppError("BAD_REQUEST", `repoPath: ${error.message}`);
-    if (error instanceof SidecarUnavailableError) {
-      throw new AppError("SERVICE_UNAVAILABLE", `Cannot create the worktree: ${error.message}`);
-    }
-    throw error;
+    throw sidecarFailure("Cannot create the worktree", error, "repoPath");
   }
 }

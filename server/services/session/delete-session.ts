@@ -36,7 +36,8 @@ export async function deleteSession(deps: DeleteSessionDeps, input: SessionDelet
   return withKeyLock(`session:${input.id}`, () => deleteSessionUnlocked(deps, input));
 }
 
-async function deleteSessionUnlocked(deps: DeleteSessionDeps, input: SessionDeleteInput): Promise<DeleteSessionResult> {
+/** The gate itself, for a caller that already holds the session's lock (stash-and-delete). */
+export async function deleteSessionUnlocked(deps: DeleteSessionDeps, input: SessionDeleteInput): Promise<DeleteSessionResult> {
   const family = await sessionFamily(deps.db, input.id);
   if (input.force) {
     await endFamilyAgents(deps, family, "Stopped: its session was force-deleted");

@@ -1,6 +1,6 @@
 import type { Db } from "../../db";
 import { AppError, notFound } from "../../errors";
-import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
+import { sidecarFailure, type SidecarClient } from "../../sidecar-client";
 import { sessionFamily } from "../session/session-family";
 import { checkWorktrees } from "./risk-gate";
 
@@ -18,12 +18,6 @@ async function liveWorktreeOf(db: Db, sessionId: string, path?: string) {
   return { session: owner, worktree: owner.worktree };
 }
 
-function sidecarFailure(what: string, error: unknown): never {
-  if (error instanceof SidecarUnavailableError) throw new AppError("SERVICE_UNAVAILABLE", `${what}: ${error.message}`);
-  if (error instanceof SidecarRequestError) throw new AppError("BAD_REQUEST", `${what}: ${error.message}`);
-  throw error;
-}
-
 /**
  * Stashes the uncommitted work of a session's worktree (`git stash push -u`) so a delete can go on,
  * and returns the fresh report: commits may still block.
@@ -34,7 +28,7 @@ export async function stashSessionWorktree(deps: { db: Db; sidecar: SidecarClien
   try {
     return await deps.sidecar.stash({ path: worktree.path, message: `boochat: ${session.title}` });
   } catch (error) {
-    sidecarFailure("Nothing was stashed", error);
+    throw sidecarFailure("Nothing was stashed", error);
   }
 }
 
@@ -45,7 +39,7 @@ export async function commitSessionWorktree(deps: { db: Db; sidecar: SidecarClie
   try {
     return await deps.sidecar.commit({ path: worktree.path, message: input.message });
   } catch (error) {
-    sidecarFailure("Nothing was committed", error);
+    throw sidecarFailure("Nothing was committed", error);
   }
 }
 

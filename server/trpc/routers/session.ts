@@ -4,6 +4,7 @@ import { deleteSession } from "../../services/session/delete-session";
 import { getSession } from "../../services/session/get-session";
 import { listSessions } from "../../services/session/list-sessions";
 import { renameSession } from "../../services/session/rename-session";
+import { stashAndDeleteSession } from "../../services/session/stash-and-delete-session";
 import { stopSessionAgents } from "../../services/session/stop-session-agents";
 import { publicProcedure, router } from "../init";
 
@@ -13,6 +14,8 @@ export const sessionRouter = router({
   create: publicProcedure.input(sessionCreateInput).mutation(({ ctx, input }) => createSession(ctx, input)),
   rename: publicProcedure.input(sessionRenameInput).mutation(({ ctx, input }) => renameSession(ctx.db, input)),
   delete: publicProcedure.input(sessionDeleteInput).mutation(({ ctx, input }) => deleteSession(ctx, input)),
+  /** The block dialog's Stash: stashes every dirty worktree of the session (and its entries'), then deletes through the gate. */
+  stashAndDelete: publicProcedure.input(sessionIdInput).mutation(({ ctx, input }) => stashAndDeleteSession(ctx, input)),
   /** Stops every agent running in the session and its arena entry sessions (the block dialog's "Stop agents"). */
   stopAgents: publicProcedure.input(sessionIdInput).mutation(({ ctx, input }) => stopSessionAgents(ctx, input.id)),
 });
