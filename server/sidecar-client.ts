@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "./errors";
+import { worktreeDiffSchema, type DiffScope, type WorktreeDiff } from "./schemas/diff";
 import { riskReportSchema, type RiskReport } from "./schemas/risk-report";
 
 const worktreeSchema = z.object({ path: z.string(), branch: z.string(), head: z.string().nullable() });
@@ -57,6 +58,8 @@ export type SidecarClient = {
   remove(input: { path: string }, options?: { timeoutMs?: number }): Promise<RemoveResult>;
   /** The repository a worktree belongs to (for rows recorded without it, by the legacy migration). */
   repository(input: { path: string }): Promise<{ repoPath: string; worktreePath: string }>;
+  /** The worktree's changes (docs/SIDECAR.md, POST /v1/worktrees/diff); `paths` narrows it to those files. */
+  diff(input: { path: string; scope: DiffScope; commit?: string; maxBytes?: number; paths?: string[] }): Promise<WorktreeDiff>;
 };
 
 export type SidecarClientOptions = { url: string; token: string; timeoutMs?: number };
@@ -138,6 +141,11 @@ export function createSidecarClient(options: SidecarClientOptions): SidecarClien
       const { status, json } = await post("/v1/worktrees/repository", input);
       if (status !== 200) fail(status, json);
       return parse(repositorySchema, json, "repository");
+    },
+    async diff(input) {
+      const { status, json } = await post("/v1/worktrees/diff", input);
+      if (status !== 200) fail(status, json);
+      return parse(worktreeDiffSchema, json, "diff");
     },
   };
 }

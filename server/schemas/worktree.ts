@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { diffScopeSchema } from "./diff";
 import { idSchema, titleSchema } from "./ids";
 
 export const worktreeIdInput = z.object({ id: idSchema });
@@ -6,6 +7,12 @@ export const worktreeReattachInput = z.object({ id: idSchema, title: titleSchema
 /** A worktree of a session: its own, or (by `path`) one of its arena entries'. */
 const worktreePathSchema = z.string().trim().min(1, "must not be empty").max(4_096, "is too long").optional();
 export const sessionWorktreeInput = z.object({ sessionId: idSchema, path: worktreePathSchema });
+/** The Changes view: against the base, or only what is uncommitted; or one commit of the branch. */
+export const worktreeDiffInput = z.object({
+  sessionId: idSchema,
+  scope: diffScopeSchema.optional(),
+  commit: z.string().trim().regex(/^[0-9a-f]{4,64}$/, "must be a commit id (hex)").optional(),
+});
 export const sessionCommitInput = z.object({
   sessionId: idSchema,
   path: worktreePathSchema,

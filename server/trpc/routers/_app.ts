@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "../init";
 import { arenaRouter } from "./arena";
 import { chatRouter } from "./chat";
 import { coderRouter } from "./coder";
+import { reviewRouter } from "./review";
 import { sessionRouter } from "./session";
 import { sessionEventsRouter } from "./session-events";
 import { skillsRouter } from "./skills";
@@ -16,6 +17,7 @@ export const appRouter = router({
   task: taskRouter,
   skills: skillsRouter,
   arena: arenaRouter,
+  review: reviewRouter,
   sessionEvents: sessionEventsRouter,
 });
 

@@ -1,4 +1,5 @@
-import { sessionCommitInput, sessionWorktreeInput, worktreeIdInput, worktreeReattachInput } from "../../schemas/worktree";
+import { sessionCommitInput, sessionWorktreeInput, worktreeDiffInput, worktreeIdInput, worktreeReattachInput } from "../../schemas/worktree";
+import { sessionDiff } from "../../services/worktree/session-diff";
 import { inspectOrphan, listOrphans, reattachOrphan, removeOrphan } from "../../services/worktree/orphans";
 import { commitSessionWorktree, sessionWorktreeRisk, stashSessionWorktree } from "../../services/worktree/session-worktree-actions";
 import { publicProcedure, router } from "../init";
@@ -11,4 +12,6 @@ export const worktreeRouter = router({
   stash: publicProcedure.input(sessionWorktreeInput).mutation(({ ctx, input }) => stashSessionWorktree(ctx, input.sessionId, input.path)),
   commit: publicProcedure.input(sessionCommitInput).mutation(({ ctx, input }) => commitSessionWorktree(ctx, input)),
   risk: publicProcedure.input(sessionWorktreeInput).query(({ ctx, input }) => sessionWorktreeRisk(ctx, input.sessionId, input.path)),
+  /** The session's changes for the Changes view (a snapshot, with the time it was taken). */
+  diff: publicProcedure.input(worktreeDiffInput).query(({ ctx, input }) => sessionDiff(ctx, input)),
 });
