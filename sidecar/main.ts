@@ -7,7 +7,11 @@ import { loadSettings, SettingsError } from "./settings";
 
 /** `npm run sidecar`: the host service alone. Settings come from the environment (docs/SIDECAR.md). */
 async function main(): Promise<void> {
+  // Everything the sidecar creates is its own until the root says otherwise (set before any file is made).
+  process.umask(0o077);
   const settings = await loadSettings();
+  // The shared layout (a setgid root of the sidecar's group): group members work in the worktrees, others never.
+  if (settings.worktreeRootShared) process.umask(0o007);
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
   const audit = openAuditLog(settings.auditLogPath);
   const git: GitContext = {
@@ -53,6 +57,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof SettingsError ? `sidecar: ${error.message}` : error);
+  console.error(error instanceof SettingsError ? `sidecar: refusing to start: ${error.message}` : error);
   process.exit(1);
 });

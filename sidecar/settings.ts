@@ -1,7 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { resolveToken, type TokenSource } from "./token";
+import { prepareWorktreeRoot, SettingsError, type Identity } from "./worktree-root";
+
+export { SettingsError } from "./worktree-root";
 
 export type SidecarSettings = {
   host: string;
@@ -9,9 +12,11 @@ export type SidecarSettings = {
   port: number;
   token: string;
   /** where the token came from, for the start-up line (never the token itself) */
-  tokenSource: "environment" | "file" | "generated";
-  /** real path, created when missing */
+  tokenSource: TokenSource;
+  /** real path, created 0700 when missing, checked (worktree-root.ts) */
   worktreeRoot: string;
+  /** the root is setgid and belongs to the sidecar's group: group members work in the worktrees */
+  worktreeRootShared: boolean;
   dataDir: string;
   auditLogPath: string;
   gitTimeoutMs: number;
@@ -24,27 +29,14 @@ export type SidecarSettings = {
 
 export const DEFAULT_PORT = 4319;
 export const DEFAULT_HOST = "127.0.0.1";
-export const DEFAULT_WORKTREE_ROOT = "/tmp/booworktrees";
+/** The worktree root's default, inside the data folder. */
+export const DEFAULT_WORKTREE_DIR = "worktrees";
 
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SettingsError";
-  }
-}
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value.trim() === "") return DEFAULT_PORT;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new SettingsError(`BOOCHAT_SIDECAR_PORT must be a port number, not ${value}`);
-  return port;
-}
-
-function parseTimeout(value: string | undefined): number {
-  if (value === undefined || value.trim() === "") return 60_000;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 100) throw new SettingsError(`BOOCHAT_SIDECAR_GIT_TIMEOUT_MS must be a whole number of milliseconds (at least 100), not ${value}`);
-  return ms;
+function parseWhole(name: string, value: string | undefined, fallback: number, min: number, max: number, what: string): number {
+  if (value === undefined || value.trim() === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new SettingsError(`${name} must be ${what} (${min} to ${max}), not ${value}`);
+  return n;
 }
 
 /** PATH for git without empty or relative entries: those mean "the current folder", a worktree an agent writes. */
@@ -59,45 +51,26 @@ async function requireFolder(setting: string, folder: string): Promise<string> {
   return folder;
 }
 
-/**
- * The token: BOOCHAT_SIDECAR_TOKEN, else `<data dir>/sidecar-token`, else a new one written there
- * (mode 0600) so that `npm run sidecar` alone works and the server can read the same file.
- */
-async function resolveToken(fromEnv: string | undefined, dataDir: string): Promise<{ token: string; source: SidecarSettings["tokenSource"] }> {
-  if (fromEnv !== undefined && fromEnv.trim() !== "") return { token: fromEnv.trim(), source: "environment" };
-  const file = path.join(dataDir, "sidecar-token");
-  const existing = await readFile(file, "utf8").catch(() => "");
-  if (existing.trim() !== "") return { token: existing.trim(), source: "file" };
-  const token = randomBytes(32).toString("hex");
-  try {
-    await writeFile(file, `${token}\n`, { mode: 0o600, flag: "wx" });
-  } catch (error) {
-    // Another process wrote it first: use theirs.
-    const raced = await readFile(file, "utf8").catch(() => "");
-    if (raced.trim() !== "") return { token: raced.trim(), source: "file" };
-    throw error;
-  }
-  return { token, source: "generated" };
-}
-
-export async function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<SidecarSettings> {
+export async function loadSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+  me: Identity = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
+): Promise<SidecarSettings> {
   const dataDir = path.resolve(cwd, env.BOOCHAT_DATA_DIR?.trim() || "./data");
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const rootSetting = path.resolve(cwd, env.BOOCHAT_WORKTREE_ROOT?.trim() || DEFAULT_WORKTREE_ROOT);
-  await mkdir(rootSetting, { recursive: true });
-  const worktreeRoot = await realpath(rootSetting);
-  if (path.dirname(worktreeRoot) === worktreeRoot) throw new SettingsError("BOOCHAT_WORKTREE_ROOT must not be the file system root");
+  const root = await prepareWorktreeRoot(path.resolve(cwd, env.BOOCHAT_WORKTREE_ROOT?.trim() || path.join(dataDir, DEFAULT_WORKTREE_DIR)), me);
   const tempDir = await requireFolder("TMPDIR", path.resolve(cwd, env.TMPDIR?.trim() || os.tmpdir()));
-  const { token, source } = await resolveToken(env.BOOCHAT_SIDECAR_TOKEN, dataDir);
+  const { token, source } = await resolveToken(env, cwd, dataDir);
   return {
     host: env.BOOCHAT_SIDECAR_HOST?.trim() || DEFAULT_HOST,
-    port: parsePort(env.BOOCHAT_SIDECAR_PORT),
+    port: parseWhole("BOOCHAT_SIDECAR_PORT", env.BOOCHAT_SIDECAR_PORT, DEFAULT_PORT, 0, 65_535, "a port number"),
     token,
     tokenSource: source,
-    worktreeRoot,
+    worktreeRoot: root.path,
+    worktreeRootShared: root.sharedWithGroup,
     dataDir,
     auditLogPath: path.join(dataDir, "sidecar-audit.jsonl"),
-    gitTimeoutMs: parseTimeout(env.BOOCHAT_SIDECAR_GIT_TIMEOUT_MS),
+    gitTimeoutMs: parseWhole("BOOCHAT_SIDECAR_GIT_TIMEOUT_MS", env.BOOCHAT_SIDECAR_GIT_TIMEOUT_MS, 60_000, 100, 24 * 3_600_000, "a whole number of milliseconds"),
     gitPath: absolutePathEntries(env.PATH),
     home: env.HOME ?? os.homedir(),
     tempDir,

@@ -12,9 +12,13 @@ import path from "node:path";
  *   const { status, body } = await sidecar.request("POST", "/v1/worktrees/risk", { paths: [dir] });
  *   await sidecar.stop();
  *
- * - `worktreeRoot` is BOOCHAT_WORKTREE_ROOT; `dataDir` (BOOCHAT_DATA_DIR) defaults to a new temp folder;
- *   `token` defaults to a random one (null: none is set, so the sidecar reads or writes
- *   `<dataDir>/sidecar-token` as `npm run sidecar` alone does); `env` adds or overrides variables (e.g. PATH).
+ * - `worktreeRoot` is BOOCHAT_WORKTREE_ROOT (left out: the sidecar's default, `<dataDir>/worktrees`, read
+ *   back from its start-up line); `dataDir` (BOOCHAT_DATA_DIR) defaults to a new temp folder;
+ *   `token` defaults to a random one (null: none is set, so the sidecar reads BOOCHAT_SIDECAR_TOKEN_FILE or
+ *   `$CREDENTIALS_DIRECTORY/sidecar-token` when `env` sets them, else reads or writes `<dataDir>/sidecar-token`
+ *   as `npm run sidecar` alone does); `env` adds or overrides variables (e.g. PATH); `user` runs it as
+ *   another user and group (the test must run as root).
+ * - A sidecar that exits before listening rejects with its output (e.g. why it refused to start).
  * - No GIT_* variable of the test process reaches the sidecar.
  * - `request` sends JSON with the bearer token (override with `{ token }`, `null` for none, or send
  *   `{ rawBody }` as is) and returns the status and the parsed JSON body (the raw text if not JSON).
@@ -41,19 +45,27 @@ export type SidecarProcess = {
 };
 
 export type StartSidecarOptions = {
-  worktreeRoot: string;
+  worktreeRoot?: string;
   dataDir?: string;
   token?: string | null;
   env?: Record<string, string>;
   startTimeoutMs?: number;
+  user?: { uid: number; gid: number };
 };
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
-const LISTENING = /listening on (http:\/\/\S+)/;
+const LISTENING = /listening on (http:\/\/\S+) \(worktree root (.+)\)\n/;
 
 function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** Where a sidecar started without BOOCHAT_SIDECAR_TOKEN finds its token (sidecar/token.ts). */
+function tokenFileOf(env: NodeJS.ProcessEnv, dataDir: string): string {
+  if (env.BOOCHAT_SIDECAR_TOKEN_FILE) return env.BOOCHAT_SIDECAR_TOKEN_FILE;
+  if (env.CREDENTIALS_DIRECTORY) return path.join(env.CREDENTIALS_DIRECTORY, "sidecar-token");
+  return path.join(dataDir, "sidecar-token");
 }
 
 export async function startSidecar(options: StartSidecarOptions): Promise<SidecarProcess> {
@@ -66,7 +78,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     BOOCHAT_SIDECAR_PORT: "0",
     BOOCHAT_SIDECAR_HOST: "127.0.0.1",
     BOOCHAT_SIDECAR_TOKEN: chosenToken ?? "",
-    BOOCHAT_WORKTREE_ROOT: options.worktreeRoot,
+    BOOCHAT_WORKTREE_ROOT: options.worktreeRoot ?? "",
     BOOCHAT_DATA_DIR: dataDir,
     ...options.env,
   });
@@ -76,6 +88,8 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    // Node drops the supplementary groups too when it changes the user.
+    ...options.user,
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
@@ -85,7 +99,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     output += chunk;
   });
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const listening = new Promise<{ url: string; worktreeRoot: string }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`the sidecar did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`));
@@ -93,9 +107,9 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       output += chunk;
       const match = LISTENING.exec(output);
-      if (match?.[1]) {
+      if (match?.[1] && match[2]) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve({ url: match[1], worktreeRoot: match[2] });
       }
     });
     child.once("exit", (code, signal) => {
@@ -104,13 +118,21 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     });
   });
 
-  const token = chosenToken ?? (await readFile(path.join(dataDir, "sidecar-token"), "utf8")).trim();
+  let started: { url: string; worktreeRoot: string };
+  try {
+    started = await listening;
+  } catch (error) {
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const { url } = started;
+  const token = chosenToken ?? (await readFile(tokenFileOf(env, dataDir), "utf8")).trim();
 
   return {
     url,
     token,
     exited,
-    worktreeRoot: options.worktreeRoot,
+    worktreeRoot: options.worktreeRoot ?? started.worktreeRoot,
     dataDir,
     auditLogPath: path.join(dataDir, "sidecar-audit.jsonl"),
     output: () => output,
