@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["server/**/*.test.ts", "sidecar/**/*.test.ts", "tests/**/*.test.ts", "cli/**/*.test.ts"],
+    include: ["app/**/*.test.ts", "server/**/*.test.ts", "sidecar/**/*.test.ts", "tests/**/*.test.ts", "cli/**/*.test.ts"],
     globalSetup: ["tests/helpers/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { TRPCReactProvider } from "@/trpc/client";
+import { AppProviders } from "./components/app-providers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -26,8 +26,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <head>
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
-      <body className="h-screen overflow-hidden antialiased">
-        <TRPCReactProvider>{children}</TRPCReactProvider>
+      <body className="h-dvh overflow-hidden antialiased">
+        <AppProviders>{children}</AppProviders>
       </body>
     </html>
   );

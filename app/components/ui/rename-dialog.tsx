@@ -3,7 +3,8 @@
 import { Dialog } from "radix-ui";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { Button } from "./button";
-import { DialogFrame, FormError, inputClass } from "./dialog-frame";
+import { DialogFrame, FieldError, FormError, inputClass } from "./dialog-frame";
+import { splitFieldErrors } from "./field-errors";
 
 /** Asks for a new name; shows the server's error in the dialog instead of closing it. */
 export function RenameDialog(props: {
@@ -40,14 +41,24 @@ export function RenameDialog(props: {
     }
   }
 
+  const errors = splitFieldErrors(error, ["title"] as const);
   return (
     <DialogFrame open={props.open} onOpenChange={props.onOpenChange} title={props.title} description="Give it a name you will recognise.">
       <form onSubmit={submit}>
         <label htmlFor={inputId} className="mb-1 block text-sm font-medium">
           {props.label}
         </label>
-        <input id={inputId} className={inputClass} value={value} onChange={(e) => setValue(e.target.value)} autoFocus />
-        <FormError message={error} />
+        <input
+          id={inputId}
+          className={inputClass}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          aria-invalid={errors.byField.title ? true : undefined}
+          aria-describedby={errors.byField.title ? `${inputId}-error` : undefined}
+          autoFocus
+        />
+        <FieldError id={`${inputId}-error`} message={errors.byField.title} />
+        <FormError message={errors.rest} />
         <div className="mt-4 flex justify-end gap-2">
           <Dialog.Close asChild>
             <Button>Cancel</Button>

@@ -1,0 +1,66 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { usePathname } from "next/navigation";
+import { createContext, useContext, useMemo, useState, type ReactNode } from "react";
+import type { ActiveChat } from "@/server/services/session/session-events";
+import { useTRPC } from "@/trpc/client";
+
+type Activity = {
+  /** "running" or "queued" for a tab whose agent is at work, else null. */
+  chatStatus(chatId: string): ActiveChat["status"] | null;
+  sessionRunning(sessionId: string): boolean;
+};
+
+const idle: Activity = { chatStatus: () => null, sessionRunning: () => false };
+const ActivityContext = createContext<Activity>(idle);
+
+export const useActivity = () => useContext(ActivityContext);
+
+/**
+ * Follows sessionEvents.onChange for the whole app: another window's new, renamed or deleted
+ * session reloads the lists here, and every tab at work is known, for the running marks.
+ */
+export function ActivityProvider({ children }: { children: ReactNode }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const pathname = usePathname();
+  const [active, setActive] = useState<ActiveChat[]>([]);
+  const reloadSessions = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
+  };
+
+  useSubscription(
+    trpc.sessionEvents.onChange.subscriptionOptions(undefined, {
+      // The sign-in page has no sessions to follow (and no right to them yet).
+      enabled: !pathname.startsWith("/sign-in"),
+      // After a dropped connection changes may have been missed: reload once.
+      onStarted: reloadSessions,
+      onData: (event) => {
+        if (event.type === "sessions-changed") reloadSessions();
+        else setActive(event.active);
+      },
+    }),
+  );
+
+  const value = useMemo<Activity>(() => {
+    const chats = new Map(active.map((a) => [a.chatId, a.status]));
+    const sessions = new Set(active.flatMap((a) => (a.sessionId ? [a.sessionId] : [])));
+    return { chatStatus: (id) => chats.get(id) ?? null, sessionRunning: (id) => sessions.has(id) };
+  }, [active]);
+  return <ActivityContext.Provider value={value}>{children}</ActivityContext.Provider>;
+}
+
+/** The pulsing dot beside a running tab or session; its name ("running") is read with the tab's or the session's. */
+export function RunningMark({ status = "running" }: { status?: ActiveChat["status"] }) {
+  return (
+    <span
+      role="img"
+      aria-label={status === "queued" ? "waiting to run" : "running"}
+      title={status === "queued" ? "Waiting to run" : "An agent is running"}
+      className="inline-block h-2 w-2 shrink-0 animate-pulse rounded-full bg-indigo-600 dark:bg-indigo-400"
+    />
+  );
+}
