@@ -4,6 +4,7 @@ import { AlertDialog } from "radix-ui";
 import type { RiskReport } from "@/server/schemas/risk-report";
 import type { RunningTask } from "@/server/schemas/session";
 import { Button } from "../ui/button";
+import { useReturnFocus } from "../ui/return-focus";
 import { RiskReportView } from "./risk-report-view";
 
 export type BlockState = {
@@ -70,64 +71,75 @@ export function BlockDialog(props: {
   const { state } = props;
   const kind = kindOf(state);
   const paths = state ? state.reports.map((r) => r.path).join(", ") : "";
+  const focus = useReturnFocus();
   return (
     <AlertDialog.Root open={state !== null} onOpenChange={(open) => !open && props.onCancel()}>
       <AlertDialog.Portal>
-        <AlertDialog.Overlay className="fixed inset-0 bg-black/40" />
-        <AlertDialog.Content className="fixed top-1/2 left-1/2 max-h-[85vh] w-[36rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-5 shadow-xl dark:border-zinc-800 dark:bg-zinc-900">
-          <AlertDialog.Title className="text-lg font-semibold">{TITLES[kind]}</AlertDialog.Title>
-          <AlertDialog.Description className="mt-1 mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-            {description(kind, state?.sessionTitle ?? "")}
-          </AlertDialog.Description>
-          {state?.notice ? (
-            <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-              {state.notice}
-            </p>
-          ) : null}
-          {kind === "agents-running" && state ? <RunningAgents tasks={state.runningTasks} /> : null}
-          <div className="space-y-3">
-            {state?.reports.map((report) => <RiskReportView key={report.path} report={report} />)}
+        <AlertDialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <AlertDialog.Content
+          {...focus}
+          className="fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[36rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xl dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          {/* The reports scroll between a fixed title and fixed buttons: on a phone the buttons stay on screen. */}
+          <div className="shrink-0 px-5 pt-5">
+            <AlertDialog.Title className="text-lg font-semibold">{TITLES[kind]}</AlertDialog.Title>
+            <AlertDialog.Description className="mt-1 mb-3 text-sm text-zinc-700 dark:text-zinc-300">
+              {description(kind, state?.sessionTitle ?? "")}
+            </AlertDialog.Description>
           </div>
-          <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">
-            {kind === "agents-running" ? "Force stops the agents and deletes the session" : "Force deletes the session"}
-            {paths ? (
-              <>
-                {" "}
-                but keeps the worktree on disk at <span className="font-mono break-all">{paths}</span>, listed under “Orphaned worktrees”.
-              </>
-            ) : (
-              "; any worktree stays on disk, listed under “Orphaned worktrees”."
-            )}
-          </p>
-          {props.error ? (
-            <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-              {props.error}
+          <div tabIndex={0} aria-label="Details" role="group" className="min-h-0 flex-1 overflow-y-auto px-5 pb-3 focus-visible:outline-2 focus-visible:outline-indigo-500">
+            {state?.notice ? (
+              <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+                {state.notice}
+              </p>
+            ) : null}
+            {kind === "agents-running" && state ? <RunningAgents tasks={state.runningTasks} /> : null}
+            <div className="space-y-3">
+              {state?.reports.map((report) => <RiskReportView key={report.path} report={report} />)}
+            </div>
+            <p className="mt-3 text-sm text-zinc-700 dark:text-zinc-300">
+              {kind === "agents-running" ? "Force stops the agents and deletes the session" : "Force deletes the session"}
+              {paths ? (
+                <>
+                  {" "}
+                  but keeps the worktree on disk at <span className="font-mono break-all">{paths}</span>, listed under “Orphaned worktrees”.
+                </>
+              ) : (
+                "; any worktree stays on disk, listed under “Orphaned worktrees”."
+              )}
             </p>
-          ) : null}
-          <div className="mt-4 flex flex-wrap justify-end gap-2">
-            <AlertDialog.Cancel asChild>
-              <Button disabled={props.busy}>Cancel</Button>
-            </AlertDialog.Cancel>
-            {kind === "agents-running" ? (
-              <Button onClick={props.onStopAgents} disabled={props.busy}>
-                Stop agents
-              </Button>
+          </div>
+          <div className="shrink-0 border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
+            {props.error ? (
+              <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+                {props.error}
+              </p>
             ) : null}
-            {kind === "at-risk" ? (
-              <>
-                <Button onClick={props.onCommit} disabled={props.busy}>
-                  Commit
+            <div className="flex flex-wrap justify-end gap-2">
+              <AlertDialog.Cancel asChild>
+                <Button disabled={props.busy}>Cancel</Button>
+              </AlertDialog.Cancel>
+              {kind === "agents-running" ? (
+                <Button onClick={props.onStopAgents} disabled={props.busy}>
+                  Stop agents
                 </Button>
-                {state?.reports.some(isDirty) ? (
-                  <Button onClick={props.onStash} disabled={props.busy}>
-                    Stash
+              ) : null}
+              {kind === "at-risk" ? (
+                <>
+                  <Button onClick={props.onCommit} disabled={props.busy}>
+                    Commit
                   </Button>
-                ) : null}
-              </>
-            ) : null}
-            <Button variant="danger" onClick={props.onForce} disabled={props.busy}>
-              Force
-            </Button>
+                  {state?.reports.some(isDirty) ? (
+                    <Button onClick={props.onStash} disabled={props.busy}>
+                      Stash
+                    </Button>
+                  ) : null}
+                </>
+              ) : null}
+              <Button variant="danger" onClick={props.onForce} disabled={props.busy}>
+                Force
+              </Button>
+            </div>
           </div>
         </AlertDialog.Content>
       </AlertDialog.Portal>

@@ -7,9 +7,13 @@ import { useState } from "react";
 import type { AppRouter } from "@/server/trpc/routers/_app";
 import type { RiskReport } from "@/server/schemas/risk-report";
 import type { RunningTask } from "@/server/schemas/session";
-import { describeRisk } from "@/server/services/worktree/describe-risk";
 import { useTRPC } from "@/trpc/client";
+import { useActivity } from "../activity/activity-provider";
+import { useNotifications } from "../ui/notifications";
 import { BlockDialog, type BlockState } from "./block-dialog";
+import { ConfirmDeleteSession, ConfirmForceDelete, type SessionRef } from "./delete-confirmations";
+import { deleteNotice, type StashSummary } from "./delete-outcome";
+import { stashAll } from "./stash-all";
 
 /** What a refused delete carries: the risk reports and the agents still running (either may be empty). */
 function refusalOf(error: unknown): { reports: RiskReport[]; runningTasks: RunningTask[] } | null {
@@ -22,129 +26,127 @@ function refusalOf(error: unknown): { reports: RiskReport[]; runningTasks: Runni
   return null;
 }
 
-/** The fresh reports in place of the old ones of the same worktree; the others as they were. */
-function replaceReports(old: RiskReport[], fresh: RiskReport[]): RiskReport[] {
-  const freshPaths = new Set(fresh.map((r) => r.path));
-  return [...fresh, ...old.filter((r) => !freshPaths.has(r.path))];
+/** The worktrees a forced delete leaves on disk: those the refusal named, else the session's own. */
+function keptPaths(block: BlockState, session: SessionRef): string[] {
+  if (block.reports.length > 0) return block.reports.map((r) => r.path);
+  return session.worktree ? [session.worktree.path] : [];
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+type Flow =
+  | { step: "idle" }
+  | { step: "confirm"; session: SessionRef; error: string | null }
+  | { step: "blocked"; session: SessionRef; block: BlockState; error: string | null; askingForce: boolean };
+
 /**
- * Delete a session through the gate: a refusal opens the block dialog; Stash re-checks and deletes
- * when nothing blocks any more; Stop agents stops them and tries again; Force skips the check.
+ * Delete a session through the gate. It asks first; a refusal opens the block dialog, where Stash
+ * re-checks and deletes when nothing blocks any more, Stop agents stops them and tries again, and
+ * Force asks once more, then skips the check. Every delete ends with a toast saying where the work is.
  */
 export function useDeleteSessionFlow(options: { selectedId: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const [block, setBlock] = useState<BlockState | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [standaloneError, setStandaloneError] = useState<string | null>(null);
-
+  const activity = useActivity();
+  const { notify } = useNotifications();
+  const [flow, setFlow] = useState<Flow>({ step: "idle" });
   const del = useMutation(trpc.session.delete.mutationOptions());
   const stash = useMutation(trpc.worktree.stash.mutationOptions());
   const stopAgents = useMutation(trpc.session.stopAgents.mutationOptions());
+  const busy = del.isPending || stash.isPending || stopAgents.isPending;
 
-  async function ownWorktreePath(sessionId: string): Promise<string | null> {
-    const session = await queryClient.fetchQuery(trpc.session.get.queryOptions({ id: sessionId }));
-    return session.worktree?.path ?? null;
-  }
-
-  async function afterDeleted(sessionId: string) {
-    setBlock(null);
-    setError(null);
-    await queryClient.invalidateQueries({ queryKey: trpc.session.list.queryKey() });
-    await queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
-    if (options.selectedId === sessionId) router.push("/");
-  }
-
-  async function attempt(session: { id: string; title: string }, input: { force?: boolean }, notice: string | null) {
+  async function attempt(session: SessionRef, input: { force?: boolean }, notice: string | null, stashed: StashSummary | null = null) {
     try {
-      await del.mutateAsync({ id: session.id, ...input });
-      await afterDeleted(session.id);
+      const result = await del.mutateAsync({ id: session.id, ...input });
+      setFlow({ step: "idle" });
+      notify(deleteNotice({ title: session.title, branch: session.worktree?.branch ?? null, result, stash: stashed }));
+      await queryClient.invalidateQueries({ queryKey: trpc.session.list.queryKey() });
+      await queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
+      if (options.selectedId === session.id) router.push("/");
     } catch (err) {
       const refusal = refusalOf(err);
-      if (refusal) {
-        setError(null);
-        setBlock({ sessionId: session.id, sessionTitle: session.title, ...refusal, notice });
-      } else if (block) {
-        setError(messageOf(err));
-      } else {
-        setStandaloneError(`Could not delete “${session.title}”: ${messageOf(err)}`);
-      }
+      const block: BlockState | null = refusal ? { sessionId: session.id, sessionTitle: session.title, ...refusal, notice } : null;
+      setFlow((current) => {
+        if (block) return { step: "blocked", session, block, error: null, askingForce: false };
+        if (current.step === "idle") return current;
+        return current.step === "blocked" ? { ...current, askingForce: false, error: messageOf(err) } : { ...current, error: messageOf(err) };
+      });
     }
   }
 
-  const current = block ? { id: block.sessionId, title: block.sessionTitle } : null;
+  const blocked = flow.step === "blocked" ? flow : null;
+  const fail = (err: unknown) => setFlow((current) => (current.step === "blocked" ? { ...current, error: messageOf(err) } : current));
+
+  async function onStash() {
+    if (!blocked) return;
+    try {
+      const own = (await queryClient.fetchQuery(trpc.session.get.queryOptions({ id: blocked.session.id }))).worktree;
+      const outcome = await stashAll({
+        reports: blocked.block.reports,
+        ownPath: own?.path ?? null,
+        repoPath: own?.repoPath ?? null,
+        stash: (target) => stash.mutateAsync({ sessionId: blocked.session.id, ...target }),
+      });
+      if (outcome.stillAtRisk.length === 0) return await attempt(blocked.session, {}, outcome.notice, outcome.summary);
+      const block = { ...blocked.block, reports: outcome.stillAtRisk, runningTasks: [], notice: outcome.notice };
+      setFlow({ ...blocked, block, error: null });
+      if (outcome.summary.entries > 0) notify({ title: "Changes stashed, nothing deleted yet", body: `Stashed ${outcome.summary.changes} ${outcome.summary.changes === 1 ? "change" : "changes"} in stash@{0}${outcome.summary.repoPath ? ` of ${outcome.summary.repoPath}` : ""}.` });
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  async function onStopAgents() {
+    if (!blocked) return;
+    try {
+      const { stopped } = await stopAgents.mutateAsync({ id: blocked.session.id });
+      // Tried again: the delete may now meet the work the agents left.
+      await attempt(blocked.session, {}, `${stopped.length === 1 ? "1 agent stopped" : `${stopped.length} agents stopped`}.`);
+    } catch (err) {
+      fail(err);
+    }
+  }
 
   const dialog = (
-    <BlockDialog
-      state={block}
-      busy={del.isPending || stash.isPending || stopAgents.isPending}
-      error={error}
-      onCancel={() => {
-        setBlock(null);
-        setError(null);
-      }}
-      onCommit={() => {
-        if (!current) return;
-        setBlock(null);
-        router.push(`/sessions/${current.id}?commit=1`);
-      }}
-      onStash={async () => {
-        if (!current) return;
-        try {
-          // Every worktree of the session with uncommitted work (its own, its arena entries').
-          const dirty = (block?.reports ?? []).filter((r) => r.dirty.staged + r.dirty.unstaged + r.dirty.untracked + r.dirty.conflicted > 0);
-          const own = await ownWorktreePath(current.id);
-          const results = [];
-          for (const report of dirty) results.push(await stash.mutateAsync({ sessionId: current.id, ...(report.path !== own ? { path: report.path } : {}) }));
-          const stashed = results.filter((r) => r.stashed).length;
-          const stashedAs = stashed === 0 ? "nothing to stash" : dirty.length === 1 ? "changes stashed as stash@{0}" : `changes stashed in ${stashed} worktrees`;
-          // Worktrees not stashed (commits at risk only) keep their report from the block.
-          const reports = replaceReports(block?.reports ?? [], results.map((r) => r.report));
-          if (reports.every((r) => r.status === "clean")) {
-            await attempt(current, {}, `${stashedAs}; deleting…`);
-          } else {
-            setError(null);
-            setBlock({
-              sessionId: current.id,
-              sessionTitle: current.title,
-              reports: reports.filter((r) => r.status !== "clean"),
-              runningTasks: [],
-              notice: `${stashedAs}; still at risk: ${describeRisk(reports)}`,
-            });
-          }
-        } catch (err) {
-          setError(messageOf(err));
-        }
-      }}
-      onStopAgents={async () => {
-        if (!current) return;
-        try {
-          const { stopped } = await stopAgents.mutateAsync({ id: current.id });
-          // Tried again: the delete may now meet the work the agents left.
-          await attempt(current, {}, `${stopped.length === 1 ? "1 agent stopped" : `${stopped.length} agents stopped`}.`);
-        } catch (err) {
-          setError(messageOf(err));
-        }
-      }}
-      onForce={async () => {
-        if (!current) return;
-        await attempt(current, { force: true }, null);
-      }}
-    />
+    <>
+      <ConfirmDeleteSession
+        session={flow.step === "confirm" ? flow.session : null}
+        running={flow.step === "confirm" && activity.sessionRunning(flow.session.id)}
+        busy={busy}
+        error={flow.step === "confirm" ? flow.error : null}
+        onConfirm={() => flow.step === "confirm" && void attempt(flow.session, {}, null)}
+        onCancel={() => setFlow({ step: "idle" })}
+      />
+      <BlockDialog
+        state={blocked?.block ?? null}
+        busy={busy}
+        error={blocked?.error ?? null}
+        onCancel={() => setFlow({ step: "idle" })}
+        onCommit={() => {
+          if (!blocked) return;
+          setFlow({ step: "idle" });
+          router.push(`/sessions/${blocked.session.id}?commit=1`);
+        }}
+        onStash={() => void onStash()}
+        onStopAgents={() => void onStopAgents()}
+        onForce={() => blocked && setFlow({ ...blocked, askingForce: true, error: null })}
+      />
+      <ConfirmForceDelete
+        open={blocked?.askingForce ?? false}
+        title={blocked?.session.title ?? ""}
+        paths={blocked ? keptPaths(blocked.block, blocked.session) : []}
+        agentsRunning={(blocked?.block.runningTasks.length ?? 0) > 0}
+        busy={busy}
+        onConfirm={() => blocked && void attempt(blocked.session, { force: true }, null)}
+        onCancel={() => blocked && setFlow({ ...blocked, askingForce: false })}
+      />
+    </>
   );
 
   return {
-    requestDelete: (session: { id: string; title: string }) => {
-      setStandaloneError(null);
-      void attempt(session, {}, null);
-    },
+    requestDelete: (session: SessionRef) => setFlow({ step: "confirm", session, error: null }),
     pending: del.isPending,
     dialog,
-    standaloneError,
-    dismissError: () => setStandaloneError(null),
   };
 }

@@ -7,7 +7,9 @@ import { useState } from "react";
 import { useTRPC } from "@/trpc/client";
 import { Button } from "../ui/button";
 import { DialogFrame } from "../ui/dialog-frame";
+import { useNotifications } from "../ui/notifications";
 import { RiskReportView } from "./risk-report-view";
+import { RISK_STATUS_WORDS } from "./risk-words";
 
 type Orphan = { id: string; path: string; branch: string | null };
 
@@ -18,7 +20,7 @@ export function OrphanList() {
   if (!orphans.data || orphans.data.length === 0) return null;
   return (
     <section aria-labelledby="orphans-heading" className="border-t border-zinc-200 px-2 pt-3 pb-4 dark:border-zinc-800">
-      <h2 id="orphans-heading" className="px-2 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+      <h2 id="orphans-heading" className="px-2 pb-1 text-xs font-semibold tracking-wide text-zinc-700 uppercase dark:text-zinc-300">
         Orphaned worktrees
       </h2>
       <ul className="space-y-1">
@@ -34,8 +36,9 @@ function OrphanItem({ orphan }: { orphan: Orphan }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
+  const { notify } = useNotifications();
   const [open, setOpen] = useState(false);
-  const inspect = useQuery(trpc.worktree.inspect.queryOptions({ id: orphan.id }, { enabled: open, staleTime: 0 }));
+  const inspect = useQuery(trpc.worktree.inspect.queryOptions({ id: orphan.id }, { enabled: open, staleTime: 0, retry: false }));
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
     await queryClient.invalidateQueries({ queryKey: trpc.session.list.queryKey() });
@@ -43,12 +46,20 @@ function OrphanItem({ orphan }: { orphan: Orphan }) {
   const reattach = useMutation(
     trpc.worktree.reattach.mutationOptions({
       onSuccess: async (session) => {
+        notify({ title: "Worktree reattached", body: `${orphan.path} is the worktree of the new session “${session.title}”.` });
         await refresh();
         router.push(`/sessions/${session.id}`);
       },
     }),
   );
-  const remove = useMutation(trpc.worktree.remove.mutationOptions({ onSuccess: refresh }));
+  const remove = useMutation(
+    trpc.worktree.remove.mutationOptions({
+      onSuccess: async () => {
+        notify({ title: "Worktree removed", body: `${orphan.path} was clean and is gone from disk${orphan.branch ? `; the branch ${orphan.branch} was kept` : ""}.` });
+        await refresh();
+      },
+    }),
+  );
   const error = reattach.error?.message ?? remove.error?.message ?? null;
 
   return (
@@ -56,17 +67,17 @@ function OrphanItem({ orphan }: { orphan: Orphan }) {
       <p className="truncate font-mono" title={orphan.path}>
         {orphan.branch ?? orphan.path}
       </p>
-      <p className="truncate text-zinc-500" title={orphan.path}>
+      <p className="truncate text-zinc-700 dark:text-zinc-300" title={orphan.path}>
         {orphan.path}
       </p>
       <div className="mt-1 flex gap-1">
-        <Button variant="ghost" className="px-1.5 py-0.5 text-xs" onClick={() => setOpen(true)}>
+        <Button variant="ghost" className="min-h-7 px-2 py-0.5 text-xs" onClick={() => setOpen(true)}>
           Open
         </Button>
-        <Button variant="ghost" className="px-1.5 py-0.5 text-xs" disabled={reattach.isPending} onClick={() => reattach.mutate({ id: orphan.id })}>
+        <Button variant="ghost" className="min-h-7 px-2 py-0.5 text-xs" disabled={reattach.isPending} onClick={() => reattach.mutate({ id: orphan.id })}>
           Reattach
         </Button>
-        <Button variant="ghost" className="px-1.5 py-0.5 text-xs" disabled={remove.isPending} onClick={() => remove.mutate({ id: orphan.id })}>
+        <Button variant="ghost" className="min-h-7 px-2 py-0.5 text-xs" disabled={remove.isPending} onClick={() => remove.mutate({ id: orphan.id })}>
           Remove
         </Button>
       </div>
@@ -80,7 +91,7 @@ function OrphanItem({ orphan }: { orphan: Orphan }) {
         {inspect.error ? <p role="alert">{inspect.error.message}</p> : null}
         {inspect.data?.report ? <RiskReportView report={inspect.data.report} /> : null}
         {inspect.data?.report ? (
-          <p className="mt-2 text-sm">Status: {inspect.data.report.status === "clean" ? "clean: nothing would be lost by removing it" : inspect.data.report.status}</p>
+          <p className="mt-2 text-sm">Status: {RISK_STATUS_WORDS[inspect.data.report.status]}</p>
         ) : null}
         <div className="mt-4 flex justify-end">
           <Dialog.Close asChild>
