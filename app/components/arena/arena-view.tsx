@@ -26,12 +26,12 @@ export function ArenaView({ arenaId, onClose }: { arenaId: string; onClose: () =
       </p>
     );
   }
-  if (arena.isPending) return <p className="p-5 text-sm text-zinc-500">Loading arena…</p>;
+  if (arena.isPending) return <p className="p-5 text-sm text-zinc-700 dark:text-zinc-300">Loading arena…</p>;
   const { entries, winnerChatId } = arena.data;
 
   return (
     <section aria-label="Arena" className="flex min-h-0 flex-1 flex-col">
-      <div className="flex items-start gap-3 border-b border-zinc-200 px-5 py-2 dark:border-zinc-800">
+      <div className="flex items-start gap-3 border-b border-zinc-200 px-3 py-2 md:px-5 dark:border-zinc-800">
         <p className="min-w-0 flex-1 text-sm">
           <span className="font-medium">Arena prompt:</span> <span className="whitespace-pre-wrap">{arena.data.prompt}</span>
         </p>
@@ -44,7 +44,10 @@ export function ArenaView({ arenaId, onClose }: { arenaId: string; onClose: () =
           {markWinner.error.message}
         </p>
       ) : null}
-      <div className="grid min-h-0 flex-1 gap-px bg-zinc-200 dark:bg-zinc-800" style={{ gridTemplateColumns: `repeat(${entries.length}, minmax(18rem, 1fr))` }}>
+      {/* Side by side from 768 px on (scrolling sideways inside when they do not fit); one under another on a phone. */}
+      <div
+        className="grid min-h-0 flex-1 grid-cols-[minmax(0,1fr)] auto-rows-[minmax(28rem,1fr)] gap-px overflow-y-auto bg-zinc-200 md:grid-flow-col md:grid-cols-none md:auto-cols-[minmax(18rem,1fr)] md:auto-rows-auto md:overflow-x-auto md:overflow-y-hidden dark:bg-zinc-800"
+      >
         {entries.map((entry) => {
           const won = entry.chatId !== null && entry.chatId === winnerChatId;
           const chatId = entry.chatId;
@@ -58,7 +61,7 @@ export function ArenaView({ arenaId, onClose }: { arenaId: string; onClose: () =
               <header className="flex items-center gap-2 border-b border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
                 <div className="min-w-0 flex-1">
                   <p className="truncate font-medium">{entry.title}</p>
-                  <p className="truncate text-xs text-zinc-500">
+                  <p className="truncate text-xs text-zinc-700 dark:text-zinc-300">
                     <span className="font-mono">{entry.branch ?? "no worktree"}</span> · {entry.task ? STATUS_WORDS[entry.task.status] ?? entry.task.status : "not started"} ·{" "}
                     <Link href={`/sessions/${entry.sessionId}`} className="underline">
                       open its session
@@ -83,7 +86,7 @@ export function ArenaView({ arenaId, onClose }: { arenaId: string; onClose: () =
               {chatId ? (
                 <ChatPanel chatId={chatId} />
               ) : (
-                <p className="p-3 text-sm text-zinc-600 dark:text-zinc-400">This entry's tab was closed; its work is still in its session's worktree.</p>
+                <p className="p-3 text-sm text-zinc-700 dark:text-zinc-300">This entry's tab was closed; its work is still in its session's worktree.</p>
               )}
             </div>
           );

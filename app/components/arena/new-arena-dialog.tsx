@@ -13,10 +13,11 @@ type Choice = { value: string; label: string; agent: string; model: string | nul
  * New arena: one prompt, several contestants (opencode with a model, or an external agent), each
  * run in its own tab and worktree branch. Two distinct contestants are picked to start with.
  */
-export function NewArenaDialog(props: { sessionId: string; open: boolean; onOpenChange: (open: boolean) => void; onCreated: (arenaId: string) => void }) {
+export function NewArenaDialog(props: { sessionId: string; branch: string | null; open: boolean; onOpenChange: (open: boolean) => void; onCreated: (arenaId: string) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const promptId = useId();
+  const reasonId = useId();
   const agents = useQuery(trpc.coder.agents.queryOptions(undefined, { staleTime: 60_000, retry: false }));
   const choices: Choice[] = (agents.data ?? []).flatMap((a): Choice[] =>
     a.kind === "external"
@@ -54,6 +55,17 @@ export function NewArenaDialog(props: { sessionId: string; open: boolean; onOpen
   }
 
   const setRow = (index: number, value: string) => setPicked(rows.map((v, i) => (i === index ? value : v)));
+  // A disabled button says nothing by itself: the reason is written under it.
+  const blockedBecause =
+    choices.length === 0
+      ? agents.isPending
+        ? "Loading the agents…"
+        : "No agent or model is configured, so there is nothing to compare (see docs/AGENTS.md)."
+      : prompt.trim() === ""
+        ? "Write the arena prompt to start."
+        : rows.length < 2
+          ? "Add a second contestant to start."
+          : null;
 
   return (
     <DialogFrame
@@ -63,7 +75,15 @@ export function NewArenaDialog(props: { sessionId: string; open: boolean; onOpen
         props.onOpenChange(next);
       }}
       title="New arena"
-      description="The same prompt for several agents or models, side by side. Each works in its own branch made from this session's branch, so none can overwrite another."
+      description={
+        <>
+          The same prompt for several agents or models, side by side. Each works in its own branch made from this session&apos;s branch
+          {props.branch ? <span className="font-mono"> {props.branch}</span> : null}, so none can overwrite another.{" "}
+          <strong className="font-semibold text-amber-900 dark:text-amber-200">
+            The entries start from the session&apos;s last commit, without its uncommitted work: commit first if they should see it.
+          </strong>
+        </>
+      }
     >
       <form onSubmit={submit} className="space-y-3">
         <div>
@@ -91,6 +111,7 @@ export function NewArenaDialog(props: { sessionId: string; open: boolean; onOpen
               </select>
               <Button
                 variant="ghost"
+                className="h-8 w-8 shrink-0 p-0"
                 aria-label={`Remove contestant ${index + 1}`}
                 disabled={rows.length <= 2}
                 onClick={() => setPicked(rows.filter((_, i) => i !== index))}
@@ -108,10 +129,15 @@ export function NewArenaDialog(props: { sessionId: string; open: boolean; onOpen
           <Dialog.Close asChild>
             <Button>Cancel</Button>
           </Dialog.Close>
-          <Button type="submit" variant="primary" disabled={create.isPending || prompt.trim() === "" || rows.length < 2}>
+          <Button type="submit" variant="primary" disabled={create.isPending || blockedBecause !== null} aria-describedby={blockedBecause ? reasonId : undefined}>
             {create.isPending ? "Starting…" : "Start arena"}
           </Button>
         </div>
+        {blockedBecause ? (
+          <p id={reasonId} className="text-right text-xs text-zinc-700 dark:text-zinc-300">
+            {blockedBecause}
+          </p>
+        ) : null}
       </form>
     </DialogFrame>
   );

@@ -10,13 +10,13 @@ export function TabContent({ chat, onOpenTab }: { chat: ChatRow; onOpenTab: (cha
   return (
     <>
       {startedBy ? (
-        <p className="border-b border-zinc-200 px-5 py-1.5 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+        <p className="border-b border-zinc-200 px-5 py-1.5 text-xs text-zinc-700 dark:border-zinc-800 dark:text-zinc-300">
           <span>
             {startedBy}
             {parentChatId ? (
               <>
                 {" · "}
-                <button type="button" className="underline" onClick={() => onOpenTab(parentChatId)}>
+                <button type="button" className="min-h-6 underline" onClick={() => onOpenTab(parentChatId)}>
                   open that tab
                 </button>
               </>

@@ -1,0 +1,77 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { useTRPC } from "@/trpc/client";
+import { NewArenaDialog } from "../arena/new-arena-dialog";
+import { Button } from "../ui/button";
+
+type SessionData = {
+  title: string;
+  worktree: { path: string; branch: string | null } | null;
+  arena: { id: string; originSessionId: string; originTitle: string } | null;
+};
+
+const secondary = "text-xs text-zinc-700 dark:text-zinc-300";
+
+/** The session's title, where its worktree is, and its arenas (New arena, one link per arena). */
+export function SessionHeader({ sessionId, session, onOpenArena }: { sessionId: string; session: SessionData; onOpenArena: (arenaId: string) => void }) {
+  const trpc = useTRPC();
+  const [arenaDialogOpen, setArenaDialogOpen] = useState(false);
+  const arenas = useQuery(trpc.arena.list.queryOptions({ sessionId }, { retry: false }));
+  const { worktree } = session;
+  return (
+    <header className="border-b border-zinc-200 px-3 py-2 md:px-5 md:py-3 dark:border-zinc-800">
+      <h1 className="truncate text-lg font-semibold">{session.title}</h1>
+      {worktree ? (
+        <p className={`${secondary} break-all`}>
+          Branch{" "}
+          <span role="group" className="font-mono" aria-label="Branch">
+            {worktree.branch}
+          </span>{" "}
+          · worktree{" "}
+          <span role="group" className="font-mono" aria-label="Worktree path">
+            {worktree.path}
+          </span>
+        </p>
+      ) : (
+        <p className={secondary}>Chat only: no repository attached.</p>
+      )}
+      {session.arena ? (
+        <p className={secondary}>
+          An entry of an arena started in{" "}
+          <Link className="underline" href={`/sessions/${session.arena.originSessionId}?arena=${encodeURIComponent(session.arena.id)}`}>
+            {session.arena.originTitle}
+          </Link>
+        </p>
+      ) : null}
+      {worktree ? (
+        <div className="mt-1 flex flex-wrap items-center gap-2 text-xs">
+          <Button variant="secondary" className="min-h-7 px-2 py-0.5 text-xs" onClick={() => setArenaDialogOpen(true)}>
+            New arena
+          </Button>
+          {(arenas.data ?? []).map((arena, index, all) => (
+            <button
+              key={arena.id}
+              type="button"
+              className="min-h-7 rounded px-1 text-indigo-700 underline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300"
+              onClick={() => onOpenArena(arena.id)}
+              title={arena.prompt}
+            >
+              Arena {all.length - index}
+              {arena.winnerChatId ? " ✓" : ""}
+            </button>
+          ))}
+          <NewArenaDialog
+            sessionId={sessionId}
+            branch={worktree.branch}
+            open={arenaDialogOpen}
+            onOpenChange={setArenaDialogOpen}
+            onCreated={onOpenArena}
+          />
+        </div>
+      ) : null}
+    </header>
+  );
+}
