@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import { makeUserRepo } from "../tests/helpers/git-workdir";
 import { expect, submitNewSession, test } from "./fixtures";
+import { deleteSessionConfirmed } from "./ui-helpers";
 
 // The arena in the browser: one prompt, two contestants side by side, each an entry session with
 // its own worktree branch of the session's repository; the user marks a winner; the entries are
@@ -41,7 +42,7 @@ test("an arena runs two contestants side by side in their own branches, and the 
     await expect(entry.getByText("Say which approach you would take")).toBeVisible({ timeout: 60_000 });
     // The scripted model's answer, and the entry's status line.
     await expect(entry.getByText("Done.")).toBeVisible({ timeout: 60_000 });
-    await expect(entry.getByText(/ · done$/)).toBeVisible();
+    await expect(entry.getByText(/ · done · open its session$/)).toBeVisible();
   }
 
   const stored = await db.arena.findFirstOrThrow({
@@ -76,7 +77,7 @@ test("an arena runs two contestants side by side in their own branches, and the 
 
   // Nothing is at risk: deleting the session removes its worktree and both entries' (sessions and worktrees).
   const paths = stored.entries.map((e) => e.worktree?.path ?? "");
-  await origin.getByRole("button", { name: "Delete session" }).first().click();
+  await deleteSessionConfirmed(page, "Compare approaches", origin);
   await expect(origin).toBeHidden({ timeout: 20_000 });
   for (const p of paths) await expect(fs.stat(p)).rejects.toThrow();
   expect(await db.session.count({ where: { id: { in: stored.entries.map((e) => e.id) } } })).toBe(0);

@@ -4,6 +4,7 @@ import type { Page } from "@playwright/test";
 import { exists, makeUserRepo } from "../tests/helpers/git-workdir";
 import { e2eSettings, expect, submitNewSession, test } from "./fixtures";
 import { SLOW_MARKER } from "./support/scripted-model-script";
+import { deleteSessionConfirmed, forceConfirmed, notification } from "./ui-helpers";
 
 // Real repositories, a real sidecar, the built app: a session with a worktree is created through
 // the UI, work is put at risk on disk, and the block dialog must protect it.
@@ -34,8 +35,8 @@ function sessionItem(page: Page, title: string) {
 }
 
 async function askToDelete(page: Page, title: string) {
-  await sessionItem(page, title).getByRole("button", { name: "Delete session" }).click();
-  const dialog = page.getByRole("alertdialog");
+  // The delete is confirmed once first (issue 15); the gate's answer follows.
+  const dialog = await deleteSessionConfirmed(page, title, sessionItem(page, title));
   await expect(dialog).toBeVisible();
   return dialog;
 }
@@ -89,6 +90,8 @@ test("Stash lets the delete go on when nothing else blocks", async ({ page, db }
   expect(await exists(wt)).toBe(false);
   expect(await repo.git(repo.repo, "stash", "list")).toContain("boochat: Stash then delete");
   expect(await db.session.count({ where: { title: "Stash then delete" } })).toBe(0);
+  // And the app says where the work went.
+  await expect(notification(page, "stash@{0}")).toContainText(`Stashed 1 change in stash@{0} of ${repo.repo}`);
 });
 
 test("Stash keeps the dialog open when commits still block, and says so", async ({ page }) => {
@@ -114,8 +117,10 @@ test("Force deletes the session and lists the kept worktree under Orphaned workt
   const wt = await createWorktreeSession(page, "Force it");
   await fs.writeFile(path.join(wt, "precious.txt"), "precious\n");
   const dialog = await askToDelete(page, "Force it");
-  await dialog.getByRole("button", { name: "Force" }).click();
+  await forceConfirmed(page, dialog);
   await expect(dialog).toBeHidden();
+  await expect(notification(page, "Force it")).toContainText(`Its worktree ${wt}`);
+  await expect(notification(page, "Force it")).toContainText("was kept with all its files, listed under “Orphaned worktrees”");
   await expect(sessionItem(page, "Force it")).toHaveCount(0);
   const orphans = page.getByRole("region", { name: "Orphaned worktrees" });
   await expect(orphans.getByRole("listitem", { name: wt })).toBeVisible();
@@ -140,7 +145,7 @@ test("a hung sidecar gives the could-not-verify dialog with only Cancel and Forc
     await expect(dialog).toContainText("did not answer within 2 s");
     await expect(dialog.getByRole("button")).toHaveText(["Cancel", "Force"]);
     if (screenshotsWanted) await page.screenshot({ path: "docs/images/block-dialog-unverified.png" });
-    await dialog.getByRole("button", { name: "Force" }).click();
+    await forceConfirmed(page, dialog);
     await expect(dialog).toBeHidden();
     await expect(sessionItem(page, "Sidecar down")).toHaveCount(0);
   } finally {
@@ -183,6 +188,6 @@ test("a branch that shares no history with the default branch is named as unpush
   await expect(dialog).toContainText("1 unpushed commit");
   await expect(dialog).toContainText("start from nothing");
   await expect(dialog).not.toContainText("could not");
-  await dialog.getByRole("button", { name: "Force" }).click();
+  await forceConfirmed(page, dialog);
   await expect(dialog).toBeHidden();
 });

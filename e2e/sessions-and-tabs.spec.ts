@@ -21,12 +21,16 @@ test("sessions and tabs keep their state across a reload", async ({ page }) => {
   await page.getByRole("button", { name: "New tab" }).click();
   await expect(page.getByRole("tab", { name: "Tab 3" })).toHaveAttribute("aria-selected", "true");
 
+  // Rename and Close act on the selected tab (they sit beside the tab list, not in it).
+  await page.getByRole("tab", { name: "Tab 2" }).click();
   await page.getByRole("button", { name: "Rename tab Tab 2" }).click();
   const rename = page.getByRole("dialog", { name: "Rename tab" });
   await rename.getByLabel("Tab title").fill("Plans");
   await rename.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("tab", { name: "Plans" })).toBeVisible();
 
+  // An empty tab closes without a question (one with messages asks: ui-safety.spec.ts).
+  await page.getByRole("tab", { name: "Tab 3" }).click();
   await page.getByRole("button", { name: "Close tab Tab 3" }).click();
   await expect(page.getByRole("tab", { name: "Tab 3" })).toHaveCount(0);
   await page.getByRole("tab", { name: "Plans" }).click();
@@ -47,10 +51,13 @@ test("sessions and tabs keep their state across a reload", async ({ page }) => {
   await expect(page.getByRole("navigation", { name: "Sessions" }).getByRole("link", { name: /Refactor the parser/ })).toHaveAttribute("aria-current", "page");
 });
 
-test("a blank title is refused with a message naming the field", async ({ page }) => {
+test("a blank title is refused with a message at the Title field", async ({ page }) => {
   await page.goto("/");
   const dialog = await submitNewSession(page, { title: "   " });
-  await expect(dialog.getByRole("alert")).toContainText("title: must not be empty");
+  // Next to the field it is about, in words, without the internal field name.
+  await expect(dialog.getByRole("alert")).toHaveText("Must not be empty");
+  await expect(dialog.getByLabel("Title")).toHaveAttribute("aria-invalid", "true");
+  await expect(dialog.getByLabel("Title")).toHaveAccessibleDescription("Must not be empty");
 });
 
 test("the theme can be switched and is remembered after a reload", async ({ page }) => {
