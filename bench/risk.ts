@@ -149,7 +149,8 @@ export async function run(args: string[]): Promise<void> {
   const root = await makeTempDir("boochat-bench-root-");
   const small = await createRepoFixture({ worktreeRoot: root });
   const big = await createRepoFixture({ worktreeRoot: root });
-  const sidecar = await startSidecar({ worktreeRoot: root });
+  // Never rotated during the run: each check reads its own lines back from the log by offset.
+  const sidecar = await startSidecar({ worktreeRoot: root, env: { BOOCHAT_SIDECAR_AUDIT_MAX_BYTES: String(2 ** 40) } });
   try {
     console.log(`risk check benchmark: node ${process.version}, ${os.cpus().length} cpus, git ${(await execa("git", ["--version"])).stdout.replace("git version ", "")}`);
     const ctx: GitContext = { exec: async () => Promise.reject(new Error("unused")), worktreeRoot: root, timeoutMs: 60_000, basePath: process.env.PATH ?? "", home: os.homedir(), tempDir: os.tmpdir() };

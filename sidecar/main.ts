@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   // The shared layout (a setgid root of the sidecar's group): group members work in the worktrees, others never.
   if (settings.worktreeRootShared) process.umask(0o007);
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
-  const audit = openAuditLog(settings.auditLogPath);
+  const audit = openAuditLog(settings.auditLogPath, { maxBytes: settings.auditMaxBytes, keep: settings.auditKeep });
   const git: GitContext = {
     exec: createHostExec(audit),
     worktreeRoot: settings.worktreeRoot,

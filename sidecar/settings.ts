@@ -19,6 +19,9 @@ export type SidecarSettings = {
   worktreeRootShared: boolean;
   dataDir: string;
   auditLogPath: string;
+  /** the audit log is rotated past this size; this many rotated files are kept */
+  auditMaxBytes: number;
+  auditKeep: number;
   gitTimeoutMs: number;
   /** PATH and HOME handed to git (PATH without relative entries) */
   gitPath: string;
@@ -70,6 +73,8 @@ export async function loadSettings(
     worktreeRootShared: root.sharedWithGroup,
     dataDir,
     auditLogPath: path.join(dataDir, "sidecar-audit.jsonl"),
+    auditMaxBytes: parseWhole("BOOCHAT_SIDECAR_AUDIT_MAX_BYTES", env.BOOCHAT_SIDECAR_AUDIT_MAX_BYTES, 10 * 1024 * 1024, 1024, 2 ** 40, "a size in bytes"),
+    auditKeep: parseWhole("BOOCHAT_SIDECAR_AUDIT_FILES", env.BOOCHAT_SIDECAR_AUDIT_FILES, 5, 1, 100, "a number of files"),
     gitTimeoutMs: parseWhole("BOOCHAT_SIDECAR_GIT_TIMEOUT_MS", env.BOOCHAT_SIDECAR_GIT_TIMEOUT_MS, 60_000, 100, 24 * 3_600_000, "a whole number of milliseconds"),
     gitPath: absolutePathEntries(env.PATH),
     home: env.HOME ?? os.homedir(),

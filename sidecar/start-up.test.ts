@@ -1,4 +1,4 @@
-import { chmod, chown, mkdir, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createRepoFixture, makeTempDir, type RepoFixture } from "../tests/helpers/git-repos";
@@ -133,5 +133,25 @@ describe("the token", () => {
     expect(await refusal({ worktreeRoot: repo.worktreeRoot, env: { BOOCHAT_SIDECAR_TOKEN_FILE: empty } })).toContain(
       "set BOOCHAT_SIDECAR_TOKEN or BOOCHAT_SIDECAR_TOKEN_FILE, not both",
     );
+  });
+});
+
+describe("the audit log", () => {
+  it("is rotated at BOOCHAT_SIDECAR_AUDIT_MAX_BYTES, keeping BOOCHAT_SIDECAR_AUDIT_FILES old files", async () => {
+    const worktree = await repo.addWorktree("audited");
+    const sidecar = await startSidecar({
+      worktreeRoot: repo.worktreeRoot,
+      env: { BOOCHAT_SIDECAR_AUDIT_MAX_BYTES: "4096", BOOCHAT_SIDECAR_AUDIT_FILES: "2" },
+    });
+    onTestFinished(() => sidecar.stop());
+    for (let i = 0; i < 6; i += 1) expect((await sidecar.request("POST", "/v1/worktrees/risk", { paths: [worktree] })).status).toBe(200);
+    const files = [sidecar.auditLogPath, `${sidecar.auditLogPath}.1`, `${sidecar.auditLogPath}.2`];
+    for (const file of files) {
+      const info = await stat(file);
+      expect(info.size).toBeLessThanOrEqual(4096);
+      expect(info.mode & 0o777).toBe(0o600);
+      for (const line of (await readFile(file, "utf8")).trim().split("\n")) expect(JSON.parse(line)).toHaveProperty("argv");
+    }
+    await expect(stat(`${sidecar.auditLogPath}.3`)).rejects.toThrow(/ENOENT/);
   });
 });
