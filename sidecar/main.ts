@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { openAuditLog } from "./audit-log";
 import { createHostExec } from "./exec";
 import type { GitContext } from "./git/run";
@@ -12,7 +11,6 @@ async function main(): Promise<void> {
   const settings = await loadSettings();
   // The shared layout (a setgid root of the sidecar's group): group members work in the worktrees, others never.
   if (settings.worktreeRootShared) process.umask(0o007);
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
   const audit = openAuditLog(settings.auditLogPath, { maxBytes: settings.auditMaxBytes, keep: settings.auditKeep });
   const git: GitContext = {
     exec: createHostExec(audit),
@@ -22,7 +20,7 @@ async function main(): Promise<void> {
     home: settings.home,
     tempDir: settings.tempDir,
   };
-  const server = createSidecarServer({ token: settings.token, worktreeRoot: settings.worktreeRoot, version: pkg.version ?? "0.0.0", git });
+  const server = createSidecarServer({ token: settings.token, worktreeRoot: settings.worktreeRoot, git });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -18,7 +18,6 @@ export const ROUTES: readonly Route[] = [healthzRoute, createWorktreeRoute, risk
 export type SidecarServerOptions = {
   token: string;
   worktreeRoot: string;
-  version: string;
   git: GitContext;
   /** where unexpected errors go (never to the client) */
   logError?: (error: unknown) => void;
@@ -68,7 +67,7 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
 
 /** The sidecar's HTTP API (docs/SIDECAR.md): node:http is enough for six JSON routes. */
 export function createSidecarServer(options: SidecarServerOptions): http.Server {
-  const ctx: RouteContext = { git: options.git, worktreeRoot: options.worktreeRoot, version: options.version, repoLocks: new KeyedMutex() };
+  const ctx: RouteContext = { git: options.git, worktreeRoot: options.worktreeRoot, repoLocks: new KeyedMutex() };
   const logError = options.logError ?? ((error: unknown) => console.error("sidecar: unexpected error:", error));
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -7,7 +7,6 @@ import type { KeyedMutex } from "../risk/concurrency";
 export type RouteContext = {
   git: GitContext;
   worktreeRoot: string;
-  version: string;
   /** keyed by a repository's shared git dir: stash, remove and worktree creation take it */
   repoLocks: KeyedMutex;
 };
