@@ -171,6 +171,12 @@ describe("drivers no -c switch could name", () => {
     expect(await markersLeft()).toEqual([]);
   });
 
+  it("worktree lookup: runs none", async () => {
+    const response = await sidecar.request<{ repoPath: string }>("POST", "/v1/worktrees/repository", { path: dirty });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(await markersLeft()).toEqual([]);
+  });
+
   it("remove: runs none, though git's own check reads every file again", async () => {
     const created = await sidecar.request<{ path: string }>("POST", "/v1/worktrees", { sessionId: "hostile-remove", repoPath: repo.clone });
     expect(created.status).toBe(200);

@@ -10,10 +10,11 @@ import { healthzRoute } from "./routes/healthz";
 import { removeRoute } from "./routes/remove";
 import { riskRoute } from "./routes/risk";
 import { stashRoute } from "./routes/stash";
+import { worktreeRepositoryRoute } from "./routes/worktree-repository";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export const ROUTES: readonly Route[] = [healthzRoute, createWorktreeRoute, riskRoute, stashRoute, commitRoute, removeRoute];
+export const ROUTES: readonly Route[] = [healthzRoute, createWorktreeRoute, riskRoute, stashRoute, commitRoute, removeRoute, worktreeRepositoryRoute];
 
 export type SidecarServerOptions = {
   token: string;
@@ -65,7 +66,7 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The sidecar's HTTP API (docs/SIDECAR.md): node:http is enough for six JSON routes. */
+/** The sidecar's HTTP API (docs/SIDECAR.md): node:http is enough for seven JSON routes. */
 export function createSidecarServer(options: SidecarServerOptions): http.Server {
   const ctx: RouteContext = { git: options.git, worktreeRoot: options.worktreeRoot, repoLocks: new KeyedMutex() };
   const logError = options.logError ?? ((error: unknown) => console.error("sidecar: unexpected error:", error));
