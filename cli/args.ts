@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { MODEL_REF_PATTERN } from "../server/schemas/model-ref";
 import { CliError } from "./client";
 
 /** Exit codes, as --help documents them. */
@@ -181,7 +182,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       const prompt = positionals.join(" ").trim();
       if (!prompt) throw new CliError(`Missing the prompt, e.g. boochat task "fix the flaky test". See boochat task --help.`);
       const model = nonEmpty(values.model, "--model");
-      if (model !== undefined && !/^[^/\s]+\/\S+$/.test(model)) {
+      if (model !== undefined && !MODEL_REF_PATTERN.test(model)) {
         throw new CliError(`Option --model must be provider/model (e.g. openai/gpt-5), got "${model}"`);
       }
       return {

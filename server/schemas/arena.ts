@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "./ids";
+import { modelRefSchema } from "./model-ref";
 
 /**
  * One contestant: an agent (default opencode) and, for opencode, a model ("provider/model").
@@ -9,12 +10,7 @@ export const arenaContestantSchema = z.preprocess(
   (value) => (typeof value === "string" ? (value.includes("/") ? { model: value } : { agent: value }) : value),
   z.object({
     agent: z.string().trim().min(1, "must not be empty").max(100, "is too long").optional(),
-    model: z
-      .string()
-      .trim()
-      .regex(/^[^/\s]+\/\S+$/, 'must be "provider/model"')
-      .max(200, "is too long")
-      .optional(),
+    model: modelRefSchema.optional(),
   }),
 );
 export type ArenaContestant = z.infer<typeof arenaContestantSchema>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "./ids";
+import { modelRefSchema } from "./model-ref";
 
 /** Who may create a task through `task.create` (tabs and skills have their own procedures). */
 export const taskCreatorSchema = z.enum(["generic", "new_task", "arena", "mcp"], {
@@ -9,18 +10,13 @@ export const taskCreatorSchema = z.enum(["generic", "new_task", "arena", "mcp"],
 const promptSchema = z.string().trim().min(1, "must not be empty").max(100_000, "must be at most 100000 characters");
 const refSchema = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
 const agentNameSchema = z.string().trim().min(1, "must not be empty").max(100, "is too long");
-const modelSchema = z
-  .string()
-  .trim()
-  .regex(/^[^/\s]+\/\S+$/, 'must be "provider/model"')
-  .max(200, "is too long");
 
 export const taskCreateInput = z
   .object({
     prompt: promptSchema,
     creator: taskCreatorSchema,
     agent: agentNameSchema.optional(),
-    model: modelSchema.optional(),
+    model: modelRefSchema.optional(),
     sessionId: idSchema.optional(),
     chatId: idSchema.optional(),
     /** The creator's own reference: tasks with the same (creator, ref) share one chat. */
