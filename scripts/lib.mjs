@@ -3,6 +3,9 @@ import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+// The defaults the server's settings module (server/settings/settings.ts) uses too: one table.
+import { stopGroup } from "../server/lib/process-group.mjs";
+import DEFAULTS from "../server/settings/defaults.json" with { type: "json" };
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 export const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -64,7 +67,7 @@ export function unsafeListenReason(env) {
   if (password.trim() !== "" && password.length < MIN_PASSWORD_LENGTH) {
     return `refusing to start: BOOCHAT_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters long (it has ${password.length}). Choose a longer one, or unset it: the sign-in link that npm start prints is enough on this machine.`;
   }
-  const host = env.HOST?.trim() || "127.0.0.1";
+  const host = env.HOST?.trim() || DEFAULTS.HOST;
   if (isLoopbackAddress(host) || password.trim()) return null;
   return (
     `refusing to start: HOST=${host} makes BooChat reachable from other machines, and BOOCHAT_PASSWORD is not set, ` +
@@ -82,15 +85,20 @@ export function makePrivate(file, mode) {
   }
 }
 
-/** Default settings every process gets (README, "Settings"). */
+export { DEFAULTS };
+
+/**
+ * Default settings every process gets (README, "Settings"), from the same table as the server's.
+ * Values are only filled in here; the server checks them at its start and names a bad one.
+ */
 export function withDefaults(env) {
   const out = { ...env, NEXT_TELEMETRY_DISABLED: "1" };
-  out.BOOCHAT_DATA_DIR = path.resolve(root, env.BOOCHAT_DATA_DIR?.trim() || "data");
-  out.DATABASE_URL = env.DATABASE_URL?.trim() || "file:./data/boochat.db";
-  out.HOST = env.HOST?.trim() || "127.0.0.1";
-  out.PORT = env.PORT?.trim() || "3000";
-  out.BOOCHAT_SIDECAR_PORT = env.BOOCHAT_SIDECAR_PORT?.trim() || "4319";
-  out.BOOCHAT_WORKTREE_ROOT = env.BOOCHAT_WORKTREE_ROOT?.trim() || path.join(out.BOOCHAT_DATA_DIR, "worktrees");
+  out.BOOCHAT_DATA_DIR = path.resolve(root, env.BOOCHAT_DATA_DIR?.trim() || DEFAULTS.BOOCHAT_DATA_DIR);
+  out.DATABASE_URL = env.DATABASE_URL?.trim() || DEFAULTS.DATABASE_URL;
+  out.HOST = env.HOST?.trim() || DEFAULTS.HOST;
+  out.PORT = env.PORT?.trim() || String(DEFAULTS.PORT);
+  out.BOOCHAT_SIDECAR_PORT = env.BOOCHAT_SIDECAR_PORT?.trim() || String(DEFAULTS.BOOCHAT_SIDECAR_PORT);
+  out.BOOCHAT_WORKTREE_ROOT = env.BOOCHAT_WORKTREE_ROOT?.trim() || path.join(out.BOOCHAT_DATA_DIR, DEFAULTS.worktreesInDataDir);
   // The data folder holds the sidecar token, opencode's state and the audit log: this user's only.
   fs.mkdirSync(out.BOOCHAT_DATA_DIR, { recursive: true, mode: 0o700 });
   makePrivate(out.BOOCHAT_DATA_DIR, 0o700);
@@ -125,7 +133,7 @@ function ensureSecretFile(dataDir, name, what, minLength = 1) {
 /** BOOCHAT_SIDECAR_TOKEN, else the token in the data folder, else a new one written there (0600). */
 export function ensureSidecarToken(env) {
   if (env.BOOCHAT_SIDECAR_TOKEN?.trim()) return env.BOOCHAT_SIDECAR_TOKEN.trim();
-  return ensureSecretFile(env.BOOCHAT_DATA_DIR, "sidecar-token", "a sidecar token");
+  return ensureSecretFile(env.BOOCHAT_DATA_DIR, DEFAULTS.sidecarTokenFileInDataDir, "a sidecar token");
 }
 
 /** BooChat's API token (`<data>/api-token`): browsers get it in the sign-in link, the CLI reads the file. */
@@ -176,20 +184,7 @@ export function startService(name, command, args, env) {
 
 /** SIGTERM to each child's process group; SIGKILL after a grace period. Resolves when all exited. */
 export async function stopServices(children, graceMs = 8000) {
-  const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
-  const exited = alive.map((c) => new Promise((resolve) => c.once("exit", resolve)));
-  for (const child of alive) killGroup(child, "SIGTERM");
-  const timer = setTimeout(() => alive.forEach((c) => killGroup(c, "SIGKILL")), graceMs);
-  await Promise.all(exited);
-  clearTimeout(timer);
-}
-
-function killGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
+  await Promise.all(children.map((child) => stopGroup(child, graceMs)));
 }
 
 /** Polls `url` until it answers (any status) or `timeoutMs` passes; true when it answered. */

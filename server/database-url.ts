@@ -1,11 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+import { readSettings, type Env } from "./settings/settings";
 
-export const DEFAULT_DATABASE_URL = "file:./data/boochat.db";
-
-/** The SQLite URL from DATABASE_URL (default ./data/boochat.db), its folder created if missing. */
-export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const url = env.DATABASE_URL && env.DATABASE_URL.trim() !== "" ? env.DATABASE_URL : DEFAULT_DATABASE_URL;
+/** The SQLite URL from DATABASE_URL (server/settings/settings.ts), its folder created if missing. */
+export function databaseUrl(env: Env = process.env): string {
+  const url = readSettings(env).databaseUrl;
   const file = sqliteFilePath(url);
   // 0700: by default this is the data folder (docs/SECURITY.md).
   if (file) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

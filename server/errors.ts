@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { ZodError } from "zod";
 import type { RiskReport } from "./schemas/risk-report";
 import type { RunningTask } from "./schemas/session";
@@ -40,12 +41,26 @@ export function notFound(what: string, id: string): AppError {
   return new AppError("NOT_FOUND", `${what} ${id} does not exist`);
 }
 
-/** "title: must not be empty" for each input field that failed validation, joined by "; ". */
-export function describeZodError(error: ZodError): string {
+/**
+ * "title: must not be empty" for each field that failed validation, joined by "; ": the one way
+ * BooChat words a zod error (tRPC input, MCP tools, the settings file). `root` names a failure of
+ * the whole value.
+ */
+export function describeZodError(error: ZodError, root = "input"): string {
   return error.issues
     .map((issue) => {
-      const field = issue.path.length > 0 ? issue.path.join(".") : "input";
+      const field = issue.path.length > 0 ? issue.path.join(".") : root;
       return `${field}: ${issue.message}`;
     })
     .join("; ");
+}
+
+/**
+ * What a client is told of an error that is not an AppError (a bug, a library's failure): a
+ * reference only. The details go to the server's log under that reference, never to the client.
+ */
+export function internalErrorMessage(error: unknown, where: string): string {
+  const ref = randomBytes(4).toString("hex");
+  console.error(`[${where}] internal error (ref ${ref}):`, error);
+  return `Internal error (ref ${ref})`;
 }

@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { AppError, describeZodError } from "../errors";
+import { AppError, describeZodError, internalErrorMessage } from "../errors";
 
 /** A tool's answer: the JSON as text (what every client shows) and as structured content. */
 function toolResult(value: Record<string, unknown>): CallToolResult {
@@ -9,22 +9,23 @@ function toolResult(value: Record<string, unknown>): CallToolResult {
   return { content: [{ type: "text", text: JSON.stringify(json, null, 2) }], structuredContent: json };
 }
 
-/** The words an API error carries to the MCP client; never a stack trace. */
+/**
+ * The words an API error carries to the MCP client; never a stack trace. Anything but an
+ * AppError or bad input is an internal error: the client gets a reference, the log the details.
+ */
 export function errorMessage(error: unknown): string {
   if (error instanceof TRPCError) {
     if (error.cause instanceof ZodError) return `Invalid input: ${describeZodError(error.cause)}`;
-    if (error.code === "INTERNAL_SERVER_ERROR" && !(error.cause instanceof AppError)) return "BooChat hit an internal error (see its log)";
+    if (error.code === "INTERNAL_SERVER_ERROR" && !(error.cause instanceof AppError)) return internalErrorMessage(error.cause ?? error, "mcp");
     return error.message;
   }
   if (error instanceof AppError) return error.message;
   if (error instanceof ZodError) return `Invalid input: ${describeZodError(error)}`;
-  return "BooChat hit an internal error (see its log)";
+  return internalErrorMessage(error, "mcp");
 }
 
 /** A tool error the model or user can act on (`isError: true`), as MCP wants tool failures reported. */
 function toolError(error: unknown): CallToolResult {
-  const internal = errorMessage(error).startsWith("BooChat hit an internal error");
-  if (internal) console.error("[mcp] tool failed:", error);
   return { isError: true, content: [{ type: "text", text: errorMessage(error) }] };
 }
 

@@ -3,7 +3,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { AgentRuntime } from "../agents/runtime";
 import type { Db } from "../db";
-import { AppError, describeZodError, type AppErrorData } from "../errors";
+import { AppError, describeZodError, internalErrorMessage, type AppErrorData } from "../errors";
 import type { SidecarClient } from "../sidecar-client";
 
 export type ContextDeps = {
@@ -28,8 +28,15 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     const zodError = cause instanceof ZodError ? z.flattenError(cause) : null;
     const domain: AppErrorData = cause instanceof AppError ? cause.data : {};
-    const message = cause instanceof ZodError ? `Invalid input: ${describeZodError(cause)}` : shape.message;
-    // Internal errors keep their message (it is ours, written for users) but never a stack.
+    // Anything but an AppError, bad input or tRPC's own refusals (a malformed request) is a bug:
+    // the client gets a reference, the log gets the details.
+    const internal = shape.data.code === "INTERNAL_SERVER_ERROR" && !(cause instanceof AppError);
+    const message =
+      cause instanceof ZodError
+        ? `Invalid input: ${describeZodError(cause)}`
+        : internal
+          ? internalErrorMessage(cause ?? error, `trpc ${shape.data.path ?? ""}`.trim())
+          : shape.message;
     return {
       ...shape,
       message,
