@@ -115,7 +115,7 @@ async function checkListedWorktree(
   notInDefaultRaw: CommitList | null,
 ): Promise<RiskReport> {
   const { input, real } = target;
-  if ((await realpath(dirs.toplevel).catch(() => dirs.toplevel)) !== real) {
+  if (dirs.toplevel !== real && (await realpath(dirs.toplevel).catch(() => dirs.toplevel)) !== real) {
     return unverified(input, `${input} is not the top of a git worktree (git's top for it is ${dirs.toplevel})`);
   }
   const entry = await findWorktreeEntry(worktrees, real);
