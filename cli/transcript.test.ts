@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatEvent, StoredMessage, StoredPart } from "../server/agents/message-parts";
+import type { ChatEvent, StoredMessage, StoredPart } from "../server/schemas/chat-event";
 import { TaskTranscript, TranscriptPrinter } from "./transcript";
 
 const TASK = "task-1";

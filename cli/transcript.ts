@@ -1,4 +1,4 @@
-import type { ChatEvent, StoredMessage, StoredPart, ToolStatus } from "../server/agents/message-parts";
+import type { ChatEvent, StoredMessage, StoredPart, ToolStatus } from "../server/schemas/chat-event";
 
 /**
  * What one task's agent said, folded from the chat's live events and stored messages, and

@@ -1,18 +1,14 @@
-import { getAgentRuntime } from "./agents/runtime";
+import { getAgentRuntime } from "./agents/app-runtime";
 import { getDb } from "./db";
-import { readServerSettings, type ServerSettings } from "./env";
+import { getSettings } from "./settings/settings";
 import { createSidecarClient, type SidecarClient } from "./sidecar-client";
 import { createContextInner } from "./trpc/init";
 
-const globalForContext = globalThis as unknown as { boochatSidecar?: SidecarClient; boochatSettings?: ServerSettings };
-
-function settings(): ServerSettings {
-  globalForContext.boochatSettings ??= readServerSettings();
-  return globalForContext.boochatSettings;
-}
+const globalForContext = globalThis as unknown as { boochatSidecar?: SidecarClient };
 
 function getSidecarClient(): SidecarClient {
-  globalForContext.boochatSidecar ??= createSidecarClient({ url: settings().sidecarUrl, token: settings().sidecarToken });
+  const { sidecarUrl, sidecarToken } = getSettings();
+  globalForContext.boochatSidecar ??= createSidecarClient({ url: sidecarUrl, token: sidecarToken });
   return globalForContext.boochatSidecar;
 }
 
@@ -22,6 +18,6 @@ export function createAppContext() {
     db: getDb(),
     sidecar: getSidecarClient(),
     agents: getAgentRuntime(),
-    riskTimeoutMs: settings().riskTimeoutMs,
+    riskTimeoutMs: getSettings().riskTimeoutMs,
   });
 }

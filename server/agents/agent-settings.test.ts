@@ -3,7 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { buildOpencodeConfig, readAgentSettings } from "./agent-settings";
+import { readSettings, type Env } from "../settings/settings";
+import { readAgentSettings } from "./agent-settings";
+import { buildOpencodeConfig } from "./opencode/opencode-config";
+
+/** The agent settings BooChat reads from `env`, with `dataDir` as its data folder. */
+function readFrom(options: { dataDir: string; env: Env }) {
+  return readAgentSettings({ settings: readSettings({ ...options.env, BOOCHAT_DATA_DIR: options.dataDir }), env: options.env });
+}
 
 const dirs: string[] = [];
 function dataDir(settings?: unknown): string {
@@ -18,7 +25,7 @@ afterEach(() => {
 
 describe("agent settings", () => {
   it("configures the model from the three environment variables alone", () => {
-    const settings = readAgentSettings({
+    const settings = readFrom({
       dataDir: dataDir(),
       env: { BOOCHAT_MODEL_BASE_URL: "https://llm.example.com/v1", BOOCHAT_MODEL_API_KEY: "sk-1", BOOCHAT_MODEL: "big-model" },
     });
@@ -38,7 +45,7 @@ describe("agent settings", () => {
       providers: { local: { baseURL: "http://127.0.0.1:11434/v1", models: ["qwen", "llama"] }, cloud: { baseURL: "https://x.example/v1", apiKeyEnv: "CLOUD_KEY", models: ["m"] } },
       agents: [{ name: "aider", command: ["aider", "--yes", "--message-file"], prompt: "file" }],
     });
-    const settings = readAgentSettings({ dataDir: dir, env: { CLOUD_KEY: "secret" } });
+    const settings = readFrom({ dataDir: dir, env: { CLOUD_KEY: "secret" } });
     expect(settings.model).toEqual({ providerID: "local", modelID: "qwen" });
     expect(settings.providers.map((p) => [p.id, p.apiKey])).toEqual([["local", null], ["cloud", "secret"]]);
     expect(settings.externalAgents).toEqual([{ name: "aider", command: ["aider", "--yes", "--message-file"], prompt: "file", env: {} }]);
@@ -48,32 +55,32 @@ describe("agent settings", () => {
   it("reads the settings file named by BOOCHAT_SETTINGS_FILE", () => {
     const other = path.join(dataDir(), "elsewhere.json");
     fs.writeFileSync(other, JSON.stringify({ agents: [{ name: "echo", command: ["echo"], prompt: "stdin" }] }));
-    const settings = readAgentSettings({ dataDir: dataDir(), env: { BOOCHAT_SETTINGS_FILE: other } });
+    const settings = readFrom({ dataDir: dataDir(), env: { BOOCHAT_SETTINGS_FILE: other } });
     expect(settings.externalAgents.map((a) => a.name)).toEqual(["echo"]);
     expect(settings.model).toBeNull();
   });
 
   it("rejects a settings file with a clear error naming the file and the field", () => {
     const dir = dataDir({ agents: [{ name: "bad", command: [], prompt: "pipe" }] });
-    expect(() => readAgentSettings({ dataDir: dir, env: {} })).toThrow(AppError);
-    expect(() => readAgentSettings({ dataDir: dir, env: {} })).toThrow(
+    expect(() => readFrom({ dataDir: dir, env: {} })).toThrow(AppError);
+    expect(() => readFrom({ dataDir: dir, env: {} })).toThrow(
       /settings\.json is invalid: agents\.0\.command: must name the program to run; agents\.0\.prompt: must be "stdin" or "file"/,
     );
     // The old "arg" is refused with the reason and the way out.
-    expect(() => readAgentSettings({ dataDir: dataDir({ agents: [{ name: "aider", command: ["aider", "--message"], prompt: "arg" }] }), env: {} })).toThrow(
+    expect(() => readFrom({ dataDir: dataDir({ agents: [{ name: "aider", command: ["aider", "--message"], prompt: "arg" }] }), env: {} })).toThrow(
       /agents\.0\.prompt: must be "stdin" or "file": "arg" would put the prompt on a command line, which every user of the machine can read/,
     );
-    expect(() => readAgentSettings({ dataDir: dataDir("{ not json"), env: {} })).toThrow(/is not valid JSON/);
-    expect(() => readAgentSettings({ dataDir: dataDir({ colour: "blue" }), env: {} })).toThrow(/Unrecognized key/);
+    expect(() => readFrom({ dataDir: dataDir("{ not json"), env: {} })).toThrow(/is not valid JSON/);
+    expect(() => readFrom({ dataDir: dataDir({ colour: "blue" }), env: {} })).toThrow(/Unrecognized key/);
   });
 
   it("explains a half-configured model", () => {
-    expect(() => readAgentSettings({ dataDir: dataDir(), env: { BOOCHAT_MODEL_BASE_URL: "https://x.example/v1" } })).toThrow(
+    expect(() => readFrom({ dataDir: dataDir(), env: { BOOCHAT_MODEL_BASE_URL: "https://x.example/v1" } })).toThrow(
       "BOOCHAT_MODEL_BASE_URL is set but BOOCHAT_MODEL (the model id) is not",
     );
-    expect(() => readAgentSettings({ dataDir: dataDir(), env: { BOOCHAT_MODEL_BASE_URL: "not a url", BOOCHAT_MODEL: "m" } })).toThrow(/must be a URL/);
-    expect(() => readAgentSettings({ dataDir: dataDir(), env: { BOOCHAT_MODEL: "m" } })).toThrow(/BOOCHAT_MODEL_BASE_URL is not set/);
-    expect(() => readAgentSettings({ dataDir: dataDir({ agents: [{ name: "opencode", command: ["x"], prompt: "stdin" }] }), env: {} })).toThrow(
+    expect(() => readFrom({ dataDir: dataDir(), env: { BOOCHAT_MODEL_BASE_URL: "not a url", BOOCHAT_MODEL: "m" } })).toThrow(/must be a URL/);
+    expect(() => readFrom({ dataDir: dataDir(), env: { BOOCHAT_MODEL: "m" } })).toThrow(/BOOCHAT_MODEL_BASE_URL is not set/);
+    expect(() => readFrom({ dataDir: dataDir({ agents: [{ name: "opencode", command: ["x"], prompt: "stdin" }] }), env: {} })).toThrow(
       /agent name "opencode" twice \(or it is reserved\)/,
     );
   });

@@ -1,15 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { AppError } from "../errors";
+import { AppError, describeZodError } from "../errors";
+import { parseModelRef, formatModelRef, MODEL_REF_PATTERN, type ModelRef } from "../schemas/model-ref";
 import { getAgentToken } from "../security/access-secrets";
+import type { Env, Settings } from "../settings/settings";
 
 /**
  * What the agent side needs to know (docs/AGENTS.md): the model from three environment
  * variables, plus an optional settings file with more providers and external agents.
  */
 
-export type ModelRef = { providerID: string; modelID: string };
+export type { ModelRef };
 
 export type ProviderSettings = {
   id: string;
@@ -102,7 +104,7 @@ const settingsFileSchema = z
     $schema: z.string().optional(),
     model: z
       .string()
-      .regex(/^[^/\s]+\/\S+$/, "must be \"<provider>/<model>\"")
+      .regex(MODEL_REF_PATTERN, "must be \"<provider>/<model>\"")
       .optional(),
     providers: z.record(nameSchema, providerSchema).optional(),
     agents: z.array(externalAgentSchema).optional(),
@@ -115,12 +117,6 @@ const settingsFileSchema = z
   .strict();
 
 export type SettingsFile = z.infer<typeof settingsFileSchema>;
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(top level)"}: ${issue.message}`)
-    .join("; ");
-}
 
 /** Reads and checks a settings file; a missing file is no settings, a broken one is an error that says where. */
 export function readSettingsFile(file: string): SettingsFile | null {
@@ -139,60 +135,41 @@ export function readSettingsFile(file: string): SettingsFile | null {
   }
   const parsed = settingsFileSchema.safeParse(json);
   if (!parsed.success) {
-    throw new AppError("PRECONDITION_FAILED", `The settings file ${file} is invalid: ${describeIssues(parsed.error)}`);
+    throw new AppError("PRECONDITION_FAILED", `The settings file ${file} is invalid: ${describeZodError(parsed.error, "(top level)")}`);
   }
   return parsed.data;
 }
 
-export function parseModelRef(value: string): ModelRef | null {
-  const slash = value.indexOf("/");
-  if (slash <= 0 || slash === value.length - 1) return null;
-  return { providerID: value.slice(0, slash), modelID: value.slice(slash + 1) };
-}
+/** What reading the agent settings needs of BooChat's settings (server/settings/settings.ts). */
+export type AgentSettingsSource = Pick<Settings, "settingsFile" | "model" | "mcpUrl"> & {
+  /** Where the web app listens, when these settings are for the running app (else none: no MCP entry without BOOCHAT_MCP_URL). */
+  app?: Pick<Settings, "port" | "host">;
+};
 
-export function formatModelRef(model: ModelRef): string {
-  return `${model.providerID}/${model.modelID}`;
-}
-
-/** Agent settings from the environment and the settings file (`BOOCHAT_SETTINGS_FILE`, default `<dataDir>/settings.json`). */
-export function readAgentSettings(options: { env?: Record<string, string | undefined>; dataDir: string; cwd?: string }): AgentSettings {
-  const env = options.env ?? process.env;
-  const settingsFile = env.BOOCHAT_SETTINGS_FILE?.trim() || path.join(options.dataDir, "settings.json");
-  const file = readSettingsFile(settingsFile);
-
-  const providers: ProviderSettings[] = [];
-  for (const [id, provider] of Object.entries(file?.providers ?? {})) {
+/** The providers of the settings file, each key taken from the file or from the variable it names. */
+function providersOf(file: SettingsFile | null, settingsFile: string, env: Env): ProviderSettings[] {
+  return Object.entries(file?.providers ?? {}).map(([id, provider]) => {
     let apiKey = provider.apiKey ?? null;
     if (provider.apiKeyEnv) {
       apiKey = env[provider.apiKeyEnv] ?? null;
       if (!apiKey) {
-        throw new AppError(
-          "PRECONDITION_FAILED",
-          `The settings file ${settingsFile} says provider "${id}" takes its key from ${provider.apiKeyEnv}, which is not set`,
-        );
+        throw new AppError("PRECONDITION_FAILED", `The settings file ${settingsFile} says provider "${id}" takes its key from ${provider.apiKeyEnv}, which is not set`);
       }
     }
-    providers.push({ id, name: provider.name ?? id, baseURL: provider.baseURL, apiKey, models: provider.models });
-  }
+    return { id, name: provider.name ?? id, baseURL: provider.baseURL, apiKey, models: provider.models };
+  });
+}
 
-  const baseURL = env.BOOCHAT_MODEL_BASE_URL?.trim();
-  const modelId = env.BOOCHAT_MODEL?.trim();
+/** The default model: BOOCHAT_MODEL_BASE_URL + BOOCHAT_MODEL (a provider of its own), else the file's, else the first provider's first. */
+function defaultModel(source: AgentSettingsSource, file: SettingsFile | null, providers: ProviderSettings[]): ModelRef | null {
+  const { baseUrl, apiKey, id: modelId } = source.model;
   let model: ModelRef | null = null;
-  if (baseURL) {
-    if (!z.url().safeParse(baseURL).success) {
-      throw new AppError("PRECONDITION_FAILED", `BOOCHAT_MODEL_BASE_URL must be a URL such as https://api.example.com/v1, got "${baseURL}"`);
-    }
+  if (baseUrl) {
     if (!modelId) throw new AppError("PRECONDITION_FAILED", "BOOCHAT_MODEL_BASE_URL is set but BOOCHAT_MODEL (the model id) is not");
     if (providers.some((p) => p.id === ENV_PROVIDER_ID)) {
-      throw new AppError("PRECONDITION_FAILED", `The settings file ${settingsFile} defines a provider "${ENV_PROVIDER_ID}", a name kept for BOOCHAT_MODEL_BASE_URL`);
+      throw new AppError("PRECONDITION_FAILED", `The settings file ${source.settingsFile} defines a provider "${ENV_PROVIDER_ID}", a name kept for BOOCHAT_MODEL_BASE_URL`);
     }
-    providers.unshift({
-      id: ENV_PROVIDER_ID,
-      name: "BooChat model (BOOCHAT_MODEL_BASE_URL)",
-      baseURL,
-      apiKey: env.BOOCHAT_MODEL_API_KEY?.trim() || null,
-      models: [modelId],
-    });
+    providers.unshift({ id: ENV_PROVIDER_ID, name: "BooChat model (BOOCHAT_MODEL_BASE_URL)", baseURL: baseUrl, apiKey, models: [modelId] });
     model = { providerID: ENV_PROVIDER_ID, modelID: modelId };
   } else if (modelId) {
     // Without a base URL, BOOCHAT_MODEL names a model of a provider from the settings file.
@@ -204,7 +181,7 @@ export function readAgentSettings(options: { env?: Record<string, string | undef
       );
     }
   }
-  if (file?.model && !baseURL) model = parseModelRef(file.model);
+  if (file?.model && !baseUrl) model = parseModelRef(file.model);
   if (!model && providers[0]?.models[0]) model = { providerID: providers[0].id, modelID: providers[0].models[0] };
   if (model) {
     const ref = model;
@@ -212,14 +189,24 @@ export function readAgentSettings(options: { env?: Record<string, string | undef
     if (!provider) throw new AppError("PRECONDITION_FAILED", `The model ${formatModelRef(ref)} names provider "${ref.providerID}", which is not configured`);
     if (!provider.models.includes(ref.modelID)) provider.models.push(ref.modelID);
   }
+  return model;
+}
 
+/**
+ * Agent settings from BooChat's settings (the model variables) and the settings file
+ * (BOOCHAT_SETTINGS_FILE, default `<data>/settings.json`). `env` only answers a provider's `apiKeyEnv`.
+ */
+export function readAgentSettings(options: { settings: AgentSettingsSource; env?: Env; cwd?: string }): AgentSettings {
+  const { settingsFile } = options.settings;
+  const file = readSettingsFile(settingsFile);
+  const providers = providersOf(file, settingsFile, options.env ?? process.env);
+  const model = defaultModel(options.settings, file, providers);
   const externalAgents = (file?.agents ?? []).map((agent) => ({ name: agent.name, command: agent.command, prompt: agent.prompt, env: agent.env ?? {} }));
   const names = new Set<string>(["opencode"]);
   for (const agent of externalAgents) {
     if (names.has(agent.name)) throw new AppError("PRECONDITION_FAILED", `The settings file ${settingsFile} defines the agent name "${agent.name}" twice (or it is reserved)`);
     names.add(agent.name);
   }
-
   return {
     model,
     providers,
@@ -231,72 +218,23 @@ export function readAgentSettings(options: { env?: Record<string, string | undef
     silenceMs: 15_000,
     skillsDir: path.resolve(options.cwd ?? process.cwd(), file?.skillsDir ?? "skills"),
     settingsFile: file ? settingsFile : null,
-    boochatMcp: boochatMcpFrom(env),
+    boochatMcp: boochatMcpFrom(options.settings.mcpUrl, options.settings.app),
   };
 }
 
 /**
  * Where opencode reaches BooChat's MCP server: BOOCHAT_MCP_URL, else the running app's own
- * address (PORT, which `npm start` sets; HOST when it names one host). Unknown (no app, as in
- * tests of the runtime alone): null, and runs get no BooChat tools. opencode authenticates with
- * its own token (`getAgentToken`): it opens the MCP route only, and only until BooChat restarts,
- * so nothing an agent runs ever holds BooChat's API token or password.
+ * address (PORT and HOST; a wildcard HOST is reached on 127.0.0.1). Unknown (no app, as in tests
+ * of the runtime alone): null, and runs get no BooChat tools. opencode authenticates with its own
+ * token (`getAgentToken`): it opens the MCP route only, and only until BooChat restarts, so
+ * nothing an agent runs ever holds BooChat's API token or password.
  */
-export function boochatMcpFrom(env: Record<string, string | undefined>, token: string = getAgentToken()): BoochatMcpSettings | null {
-  const explicit = env.BOOCHAT_MCP_URL?.trim();
-  if (explicit) {
-    if (!z.url().safeParse(explicit).success) {
-      throw new AppError("PRECONDITION_FAILED", `BOOCHAT_MCP_URL must be a URL such as http://127.0.0.1:3000/api/mcp, got "${explicit}"`);
-    }
-    return { url: explicit, token };
-  }
-  const port = Number(env.PORT?.trim() ?? "");
-  if (!Number.isInteger(port) || port <= 0 || port > 65_535) return null;
-  const host = env.HOST?.trim();
+export function boochatMcpFrom(mcpUrl: string | null, app: Pick<Settings, "port" | "host"> | undefined, token: string = getAgentToken()): BoochatMcpSettings | null {
+  if (mcpUrl) return { url: mcpUrl, token };
+  if (!app) return null;
+  const host = app.host;
   // A wildcard address is where the app listens, not where to reach it.
-  const reachable = !host || host === "0.0.0.0" || host === "::" || host === "[::]" ? "127.0.0.1" : host;
+  const reachable = host === "0.0.0.0" || host === "::" || host === "[::]" ? "127.0.0.1" : host;
   const hostPart = reachable.includes(":") && !reachable.startsWith("[") ? `[${reachable}]` : reachable;
-  return { url: `http://${hostPart}:${port}/api/mcp`, token };
-}
-
-/** opencode's configuration for these settings (OPENCODE_CONFIG_CONTENT). */
-export function buildOpencodeConfig(settings: AgentSettings): Record<string, unknown> {
-  const provider: Record<string, unknown> = {};
-  for (const p of settings.providers) {
-    provider[p.id] = {
-      npm: "@ai-sdk/openai-compatible",
-      name: p.name,
-      options: { baseURL: p.baseURL, ...(p.apiKey ? { apiKey: p.apiKey } : { apiKey: "none" }) },
-      models: Object.fromEntries(p.models.map((m) => [m, { name: m }])),
-    };
-  }
-  const model = settings.model ? formatModelRef(settings.model) : undefined;
-  return {
-    $schema: "https://opencode.ai/config.json",
-    provider,
-    ...(model ? { model, small_model: model } : {}),
-    enabled_providers: settings.providers.map((p) => p.id),
-    // Runs are unattended: every tool is allowed, and the tool that asks the user a question is off.
-    permission: { "*": "allow", question: "deny" },
-    autoupdate: false,
-    share: "disabled",
-    // Files are left exactly as the agent wrote them, and nothing is downloaded.
-    formatter: false,
-    lsp: false,
-    snapshot: false,
-    // BooChat itself, so an agent can start a follow-up task (tool `boochat_new_task`); OAuth off: its bearer token.
-    ...(settings.boochatMcp
-      ? {
-          mcp: {
-            boochat: {
-              type: "remote",
-              url: settings.boochatMcp.url,
-              enabled: true,
-              oauth: false,
-              headers: { authorization: `Bearer ${settings.boochatMcp.token}` },
-            },
-          },
-        }
-      : {}),
-  };
+  return { url: `http://${hostPart}:${app.port}/api/mcp`, token };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createChatEvents, type ChatEventEnvelope } from "./chat-events";
-import type { ChatEvent } from "./message-parts";
+import type { ChatEvent } from "../schemas/chat-event";
 
 const delta = (text: string): ChatEvent => ({ type: "delta", messageId: "m", partId: "p", kind: "text", delta: text });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ChatEvent } from "./message-parts";
+import type { ChatEvent } from "../schemas/chat-event";
 
 /**
  * In-process pub/sub per chat. Every event gets an id that increases monotonically within this

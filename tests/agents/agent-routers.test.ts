@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { isTrackedEnvelope } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChatEvent } from "../../server/agents/message-parts";
+import type { ChatEvent } from "../../server/schemas/chat-event";
 import { createCallerFactory, createContextInner, router } from "../../server/trpc/init";
 import { chatStreamProcedures } from "../../server/trpc/routers/chat-stream";
 import { coderRouter } from "../../server/trpc/routers/coder";
@@ -40,7 +40,7 @@ describe("agent routers", () => {
   it("coder.message stores the user message and a tab task; task.get and chat.messages show its outcome", async () => {
     const tab = await h.createChat({ agent: "echo" });
     const { taskId } = await caller().coder.message({ chatId: tab.chatId, text: "  routed hello  " });
-    await h.runtime.waitForTask(taskId);
+    await h.waitForTask(taskId);
     const task = await caller().task.get({ id: taskId });
     expect(task).toMatchObject({ id: taskId, status: "succeeded", error: null, chatId: tab.chatId, creator: "tab", agent: "echo" });
     const messages = await caller().chat.messages({ chatId: tab.chatId });
@@ -103,7 +103,7 @@ describe("agent routers", () => {
     const worktree = path.join(h.dataDir, "wt-skills");
     await writeSkill(path.join(worktree, ".opencode", "skill", "review"), "review", "Review the code. $ARGUMENTS");
     await writeSkill(path.join(worktree, ".claude", "skills", "tidy"), "tidy", "Tidy up.");
-    await writeSkill(path.join(h.runtime.settings.skillsDir, "boo"), "boo", "Say boo.");
+    await writeSkill(path.join(h.settings.skillsDir, "boo"), "boo", "Say boo.");
     const tab = await h.createChat({ worktree, agent: "echo" });
 
     const skills = await caller().skills.list({ chatId: tab.chatId });
@@ -114,7 +114,7 @@ describe("agent routers", () => {
     ]);
 
     const { taskId } = await caller().skills.run({ chatId: tab.chatId, name: "review", args: "src/main.ts" });
-    await h.runtime.waitForTask(taskId);
+    await h.waitForTask(taskId);
     const task = await caller().task.get({ id: taskId });
     expect(task).toMatchObject({ status: "succeeded", creator: "skill", chatId: tab.chatId });
     const messages = await caller().chat.messages({ chatId: tab.chatId });
@@ -126,8 +126,11 @@ describe("agent routers", () => {
 
   it("coder.abort stops a running task and answers with its cancelled state", async () => {
     const tab = await h.createChat({ agent: "echo" });
+    const events = h.subscribe(tab.chatId)[Symbol.asyncIterator]();
     const { taskId } = await caller().coder.message({ chatId: tab.chatId, text: "SLEEP" });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Stop while the agent is at work: once it has written its first output.
+    for (let next = await events.next(); !next.done && next.value.event.type !== "delta"; next = await events.next());
+    await events.return?.();
     const task = await caller().coder.abort({ taskId });
     expect(task).toMatchObject({ id: taskId, status: "cancelled" });
   });

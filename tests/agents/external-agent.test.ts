@@ -1,7 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { applyChatEvent, type ChatView, type StoredPart } from "../../server/agents/message-parts";
+import { applyChatEvent, type ChatView } from "../../app/components/chat/chat-view-reducer";
+import type { StoredPart } from "../../server/schemas/chat-event";
 import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
 
 const script = path.join(import.meta.dirname, "fixtures", "echo-agent.mjs");
@@ -17,7 +18,7 @@ beforeAll(async () => {
     ],
   });
   pidFile = path.join(h.dataDir, "helper.pid");
-  const echo = h.runtime.settings.externalAgents.find((a) => a.name === "echo");
+  const echo = h.settings.externalAgents.find((a) => a.name === "echo");
   if (echo) echo.env = { BOOCHAT_TEST_PID_FILE: pidFile };
 });
 
@@ -44,29 +45,29 @@ describe("external agents", () => {
     let view: ChatView = { messages: [], tasks: {}, needsReload: false };
     let deltas = 0;
     const watching = (async () => {
-      for await (const { event } of h.runtime.subscribe(tab.chatId)) {
+      for await (const { event } of h.subscribe(tab.chatId)) {
         view = applyChatEvent(view, event);
         if (event.type === "delta") deltas += 1;
         if (event.type === "task" && event.task.status === "succeeded") break;
       }
     })();
-    const { taskId } = await h.runtime.sendMessage({ chatId: tab.chatId, text: "hello there agent" });
-    const task = await h.runtime.waitForTask(taskId);
+    const { taskId } = await h.sendMessage({ chatId: tab.chatId, text: "hello there agent" });
+    const task = await h.waitForTask(taskId);
     await watching;
     expect(task).toMatchObject({ status: "succeeded", error: null, agent: "echo" });
     expect(deltas).toBeGreaterThan(1);
     const scratch = path.join(h.dataDir, "scratch", tab.chatId);
     const live = outputOf(view.messages.flatMap((m) => m.parts));
     expect(live).toBe(`echo: hello there agent \ncwd=${scratch}\n`);
-    const stored = await h.runtime.listMessages(tab.chatId);
+    const stored = await h.listMessages(tab.chatId);
     expect(outputOf(stored.flatMap((m) => m.parts))).toBe(live);
   });
 
   it("hands the prompt over in a 0600 file named by the last argument, never on the command line, and removes it after", async () => {
     const tab = await h.createChat();
-    const { taskId } = await h.runtime.sendMessage({ chatId: tab.chatId, text: "ENV by file, a secret plan", agent: "echo-file" });
-    expect((await h.runtime.waitForTask(taskId)).status).toBe("succeeded");
-    const output = outputOf((await h.runtime.listMessages(tab.chatId)).flatMap((m) => m.parts));
+    const { taskId } = await h.sendMessage({ chatId: tab.chatId, text: "ENV by file, a secret plan", agent: "echo-file" });
+    expect((await h.waitForTask(taskId)).status).toBe("succeeded");
+    const output = outputOf((await h.listMessages(tab.chatId)).flatMap((m) => m.parts));
     expect(output).toContain("echo: ENV by file, a secret plan");
     const seen = JSON.parse(output.split("\n")[0] ?? "{}") as { argv: string[] };
     expect(seen.argv.join(" ")).not.toContain("secret plan");
@@ -80,9 +81,9 @@ describe("external agents", () => {
     for (const [name, value] of Object.entries(secrets)) vi.stubEnv(name, value);
     try {
       const tab = await h.createChat();
-      const { taskId } = await h.runtime.sendMessage({ chatId: tab.chatId, text: "ENV please", agent: "echo-file" });
-      expect((await h.runtime.waitForTask(taskId)).status).toBe("succeeded");
-      const output = outputOf((await h.runtime.listMessages(tab.chatId)).flatMap((m) => m.parts));
+      const { taskId } = await h.sendMessage({ chatId: tab.chatId, text: "ENV please", agent: "echo-file" });
+      expect((await h.waitForTask(taskId)).status).toBe("succeeded");
+      const output = outputOf((await h.listMessages(tab.chatId)).flatMap((m) => m.parts));
       for (const value of Object.values(secrets)) expect(output).not.toContain(value);
       const { env } = JSON.parse(output.split("\n")[0] ?? "{}") as { env: Record<string, string> };
       expect(Object.keys(env).filter((name) => name.startsWith("BOOCHAT_"))).toEqual(["BOOCHAT_AGENT"]);
@@ -94,11 +95,11 @@ describe("external agents", () => {
 
   it("fails the task with the exit code and the last error line when the agent exits non-zero", async () => {
     const tab = await h.createChat({ agent: "echo" });
-    const { taskId } = await h.runtime.sendMessage({ chatId: tab.chatId, text: "EXIT 3" });
-    const task = await h.runtime.waitForTask(taskId);
+    const { taskId } = await h.sendMessage({ chatId: tab.chatId, text: "EXIT 3" });
+    const task = await h.waitForTask(taskId);
     expect(task.status).toBe("failed");
     expect(task.error).toBe("echo exited with code 3: something went wrong in the agent");
-    const parts = (await h.runtime.listMessages(tab.chatId)).flatMap((m) => m.parts);
+    const parts = (await h.listMessages(tab.chatId)).flatMap((m) => m.parts);
     expect(parts).toContainEqual(expect.objectContaining({ type: "output", stream: "stderr", text: "something went wrong in the agent\n" }));
     expect(parts).toContainEqual(expect.objectContaining({ type: "error", text: task.error }));
   });
@@ -106,14 +107,14 @@ describe("external agents", () => {
   it("Stop kills the agent's whole process group and ends the task cancelled", async () => {
     const tab = await h.createChat({ agent: "echo" });
     await fs.rm(pidFile, { force: true });
-    const { taskId } = await h.runtime.sendMessage({ chatId: tab.chatId, text: "SLEEP" });
+    const { taskId } = await h.sendMessage({ chatId: tab.chatId, text: "SLEEP" });
     let helperPid = 0;
     for (let i = 0; i < 100 && !helperPid; i++) {
       helperPid = Number(await fs.readFile(pidFile, "utf8").catch(() => "0"));
       if (!helperPid) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(alive(helperPid)).toBe(true);
-    const task = await h.runtime.abort(taskId);
+    const task = await h.abort(taskId);
     expect(task.status).toBe("cancelled");
     for (let i = 0; i < 40 && alive(helperPid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(alive(helperPid)).toBe(false);
@@ -121,8 +122,8 @@ describe("external agents", () => {
 
   it("refuses a second message while the tab is still running one", async () => {
     const tab = await h.createChat({ agent: "echo" });
-    const { taskId } = await h.runtime.sendMessage({ chatId: tab.chatId, text: "SLEEP" });
-    await expect(h.runtime.sendMessage({ chatId: tab.chatId, text: "again" })).rejects.toMatchObject({ code: "CONFLICT" });
-    await h.runtime.abort(taskId);
+    const { taskId } = await h.sendMessage({ chatId: tab.chatId, text: "SLEEP" });
+    await expect(h.sendMessage({ chatId: tab.chatId, text: "again" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await h.abort(taskId);
   });
 });

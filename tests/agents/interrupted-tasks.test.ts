@@ -32,16 +32,16 @@ describe("tasks interrupted by the last stop", () => {
     await h.runtime.start();
 
     for (const id of [running.id, queued.id]) {
-      const task = await h.runtime.getTask(id);
+      const task = await h.getTask(id);
       expect(task.status).toBe("failed");
       expect(task.error).toContain("BooChat stopped while this task was waiting or running");
     }
-    expect((await h.runtime.getTask(done.id)).status).toBe("succeeded");
-    const errors = (await h.runtime.listMessages(tab.chatId)).flatMap((m) => m.parts).filter((p) => p.type === "error");
+    expect((await h.getTask(done.id)).status).toBe("succeeded");
+    const errors = (await h.listMessages(tab.chatId)).flatMap((m) => m.parts).filter((p) => p.type === "error");
     expect(errors).toHaveLength(2);
 
     h.model.script("AFTER-RESTART", [{ text: "back at work" }]);
-    const sent = await h.runtime.sendMessage({ chatId: tab.chatId, text: "AFTER-RESTART" });
-    expect((await h.runtime.waitForTask(sent.taskId)).status).toBe("succeeded");
+    const sent = await h.sendMessage({ chatId: tab.chatId, text: "AFTER-RESTART" });
+    expect((await h.waitForTask(sent.taskId)).status).toBe("succeeded");
   });
 });

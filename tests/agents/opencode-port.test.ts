@@ -5,8 +5,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createOpencodeServer } from "../../server/agents/opencode-server";
-import { portOwner } from "../../server/agents/port-owner";
+import { createOpencodeServer } from "../../server/agents/opencode/opencode-process";
+import { portOwner } from "../../server/agents/opencode/port-owner";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {

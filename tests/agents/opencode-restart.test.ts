@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { messageText } from "../../server/agents/message-parts";
+import { messageText } from "../../server/schemas/chat-event";
 import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
 
 let h: AgentHarness;
@@ -15,25 +15,25 @@ afterAll(async () => {
 it("fails the running task when opencode is killed, restarts opencode, and the next message works", async () => {
   const tab = await h.createChat();
   h.model.script("KILL-DURING", [{ hangAfter: "partial answer " }]);
-  const sent = await h.runtime.sendMessage({ chatId: tab.chatId, text: "KILL-DURING" });
+  const sent = await h.sendMessage({ chatId: tab.chatId, text: "KILL-DURING" });
   await h.model.waitForStep("KILL-DURING", 0);
-  const pid = h.runtime.opencode.pid;
-  const generation = h.runtime.opencode.generation;
+  const pid = h.opencode.pid;
+  const generation = h.opencode.generation;
   expect(pid).not.toBeNull();
   process.kill(-(pid ?? 0), "SIGKILL");
 
-  const failed = await h.runtime.waitForTask(sent.taskId, 20_000);
+  const failed = await h.waitForTask(sent.taskId, 20_000);
   expect(failed.status).toBe("failed");
   expect(failed.error).toMatch(/opencode stopped unexpectedly \(killed by SIGKILL\)/);
 
-  await h.runtime.opencode.ready(30_000);
-  expect(h.runtime.opencode.generation).toBeGreaterThan(generation);
-  expect(h.runtime.opencode.pid).not.toBe(pid);
+  await h.opencode.ready(30_000);
+  expect(h.opencode.generation).toBeGreaterThan(generation);
+  expect(h.opencode.pid).not.toBe(pid);
 
   h.model.script("AFTER-RESTART", [{ text: "back again" }]);
-  const next = await h.runtime.sendMessage({ chatId: tab.chatId, text: "AFTER-RESTART" });
-  const done = await h.runtime.waitForTask(next.taskId, 30_000);
+  const next = await h.sendMessage({ chatId: tab.chatId, text: "AFTER-RESTART" });
+  const done = await h.waitForTask(next.taskId, 30_000);
   expect([done.status, done.error]).toEqual(["succeeded", null]);
-  const texts = (await h.runtime.listMessages(tab.chatId)).filter((m) => m.role === "assistant").map(messageText);
+  const texts = (await h.listMessages(tab.chatId)).filter((m) => m.role === "assistant").map(messageText);
   expect(texts.at(-1)).toBe("back again");
 }, 90_000);

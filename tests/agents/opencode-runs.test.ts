@@ -1,7 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { applyChatEvent, messageText, type ChatView } from "../../server/agents/message-parts";
+import { applyChatEvent, type ChatView } from "../../app/components/chat/chat-view-reducer";
+import { messageText } from "../../server/schemas/chat-event";
 import { closeChat } from "../../server/services/chat/close-chat";
 import { createSidecarClient } from "../../server/sidecar-client";
 import { createRepoFixture, type RepoFixture } from "../helpers/git-repos";
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 async function opencodeKnows(externalId: string): Promise<boolean> {
-  const found = await h.runtime.opencode.client.session.get({ sessionID: externalId });
+  const found = await h.opencode.client.session.get({ sessionID: externalId });
   return found.data !== undefined;
 }
 
@@ -46,10 +47,10 @@ describe("agent runs on the real opencode serve", () => {
     h.model.script("TAB-TWO", [{ tool: "write", args: { filePath: path.join(worktree, "two.txt"), content: "from tab two\n" } }, { text: "Wrote two." }]);
 
     const [a, b] = await Promise.all([
-      h.runtime.sendMessage({ chatId: one.chatId, text: "TAB-ONE: write one.txt" }),
-      h.runtime.sendMessage({ chatId: two.chatId, text: "TAB-TWO: write two.txt" }),
+      h.sendMessage({ chatId: one.chatId, text: "TAB-ONE: write one.txt" }),
+      h.sendMessage({ chatId: two.chatId, text: "TAB-TWO: write two.txt" }),
     ]);
-    const [ta, tb] = await Promise.all([h.runtime.waitForTask(a.taskId), h.runtime.waitForTask(b.taskId)]);
+    const [ta, tb] = await Promise.all([h.waitForTask(a.taskId), h.waitForTask(b.taskId)]);
     expect([ta.status, ta.error, tb.status, tb.error]).toEqual(["succeeded", null, "succeeded", null]);
 
     expect(await fs.readFile(path.join(worktree, "one.txt"), "utf8")).toBe("from tab one\n");
@@ -62,7 +63,7 @@ describe("agent runs on the real opencode serve", () => {
     expect(rowOne?.externalId).not.toBe(rowTwo?.externalId);
     expect(rowOne?.worktreeId).toBe(rowTwo?.worktreeId);
 
-    const messages = await h.runtime.listMessages(one.chatId);
+    const messages = await h.listMessages(one.chatId);
     expect(messages[0]).toMatchObject({ role: "user", parts: [{ type: "text", text: "TAB-ONE: write one.txt" }] });
     const parts = messages.flatMap((m) => m.parts);
     expect(parts).toContainEqual(expect.objectContaining({ type: "tool", tool: "write", status: "completed", title: `wrote ${path.join(worktree, "one.txt")}` }));
@@ -78,19 +79,19 @@ describe("agent runs on the real opencode serve", () => {
     const tab = await h.createChat();
     h.model.script("REUSE-FIRST", [{ text: "first answer" }]);
     h.model.script("REUSE-SECOND", [{ text: "second answer" }]);
-    const first = await h.runtime.sendMessage({ chatId: tab.chatId, text: "REUSE-FIRST" });
-    expect((await h.runtime.waitForTask(first.taskId)).status).toBe("succeeded");
+    const first = await h.sendMessage({ chatId: tab.chatId, text: "REUSE-FIRST" });
+    expect((await h.waitForTask(first.taskId)).status).toBe("succeeded");
     const before = await rowOf(tab.chatId);
 
-    const second = await h.runtime.sendMessage({ chatId: tab.chatId, text: "REUSE-SECOND" });
-    expect((await h.runtime.waitForTask(second.taskId)).status).toBe("succeeded");
+    const second = await h.sendMessage({ chatId: tab.chatId, text: "REUSE-SECOND" });
+    expect((await h.waitForTask(second.taskId)).status).toBe("succeeded");
     const after = await rowOf(tab.chatId);
     expect(after?.externalId).toBe(before?.externalId);
     expect(after?.configHash).toBe(before?.configHash);
 
-    const history = await h.runtime.opencode.client.session.messages({ sessionID: after?.externalId ?? "" });
+    const history = await h.opencode.client.session.messages({ sessionID: after?.externalId ?? "" });
     expect(history.data?.filter((m) => m.info.role === "user")).toHaveLength(2);
-    const texts = (await h.runtime.listMessages(tab.chatId)).filter((m) => m.role === "assistant").map(messageText);
+    const texts = (await h.listMessages(tab.chatId)).filter((m) => m.role === "assistant").map(messageText);
     expect(texts).toEqual(["first answer", "second answer"]);
   });
 
@@ -98,12 +99,12 @@ describe("agent runs on the real opencode serve", () => {
     const tab = await h.createChat();
     h.model.script("MODEL-A", [{ text: "on model one" }]);
     h.model.script("MODEL-B", [{ text: "on model two" }]);
-    const first = await h.runtime.sendMessage({ chatId: tab.chatId, text: "MODEL-A" });
-    expect((await h.runtime.waitForTask(first.taskId)).status).toBe("succeeded");
+    const first = await h.sendMessage({ chatId: tab.chatId, text: "MODEL-A" });
+    expect((await h.waitForTask(first.taskId)).status).toBe("succeeded");
     const before = await rowOf(tab.chatId);
 
-    const second = await h.runtime.sendMessage({ chatId: tab.chatId, text: "MODEL-B", model: "mock/mock-2" });
-    expect((await h.runtime.waitForTask(second.taskId)).status).toBe("succeeded");
+    const second = await h.sendMessage({ chatId: tab.chatId, text: "MODEL-B", model: "mock/mock-2" });
+    expect((await h.waitForTask(second.taskId)).status).toBe("succeeded");
     const after = await rowOf(tab.chatId);
     expect(after?.id).toBe(before?.id);
     expect(after?.externalId).not.toBe(before?.externalId);
@@ -115,13 +116,13 @@ describe("agent runs on the real opencode serve", () => {
   it("makes a new opencode session when opencode no longer knows the stored one", async () => {
     const tab = await h.createChat();
     h.model.script("FORGOTTEN", [{ text: "hello again" }]);
-    const first = await h.runtime.sendMessage({ chatId: tab.chatId, text: "FORGOTTEN one" });
-    expect((await h.runtime.waitForTask(first.taskId)).status).toBe("succeeded");
+    const first = await h.sendMessage({ chatId: tab.chatId, text: "FORGOTTEN one" });
+    expect((await h.waitForTask(first.taskId)).status).toBe("succeeded");
     const before = await rowOf(tab.chatId);
-    await h.runtime.opencode.client.session.delete({ sessionID: before?.externalId ?? "" });
+    await h.opencode.client.session.delete({ sessionID: before?.externalId ?? "" });
 
-    const second = await h.runtime.sendMessage({ chatId: tab.chatId, text: "FORGOTTEN two" });
-    expect((await h.runtime.waitForTask(second.taskId)).status).toBe("succeeded");
+    const second = await h.sendMessage({ chatId: tab.chatId, text: "FORGOTTEN two" });
+    expect((await h.waitForTask(second.taskId)).status).toBe("succeeded");
     const after = await rowOf(tab.chatId);
     expect(after?.externalId).not.toBe(before?.externalId);
     expect(after?.configHash).toBe(before?.configHash);
@@ -131,14 +132,14 @@ describe("agent runs on the real opencode serve", () => {
   it("gives a session-less creator's tasks one chat per creator reference, so a follow-up continues the same context", async () => {
     h.model.script("MCP-FIRST", [{ text: "mcp one" }]);
     h.model.script("MCP-SECOND", [{ text: "mcp two" }]);
-    const first = await h.runtime.startTask({ creator: "mcp", creatorRef: "conversation-7", prompt: "MCP-FIRST" });
+    const first = await h.startTask({ creator: "mcp", creatorRef: "conversation-7", prompt: "MCP-FIRST" });
     // The chat is resolved when the task is created, so the task is shown and followed like any other.
     expect(first.chatId).toBeTruthy();
-    const firstTask = await h.runtime.waitForTask(first.taskId);
+    const firstTask = await h.waitForTask(first.taskId);
     expect(firstTask.chatId).toBe(first.chatId);
     expect(firstTask.status).toBe("succeeded");
-    const second = await h.runtime.startTask({ creator: "mcp", creatorRef: "conversation-7", prompt: "MCP-SECOND" });
-    const secondTask = await h.runtime.waitForTask(second.taskId);
+    const second = await h.startTask({ creator: "mcp", creatorRef: "conversation-7", prompt: "MCP-SECOND" });
+    const secondTask = await h.waitForTask(second.taskId);
     expect(secondTask.status).toBe("succeeded");
     expect(firstTask.chatId).toBeTruthy();
     expect(secondTask.chatId).toBe(firstTask.chatId);
@@ -146,16 +147,16 @@ describe("agent runs on the real opencode serve", () => {
     expect(chat).toMatchObject({ sessionId: null, creatorKey: "mcp:-:conversation-7" });
     expect(chat?.title).toMatch(/^MCP: MCP-FIRST/);
     expect(await h.db.agentSession.count({ where: { chatId: firstTask.chatId ?? "" } })).toBe(1);
-    const other = await h.runtime.startTask({ creator: "mcp", creatorRef: "conversation-8", prompt: "MCP-FIRST again" });
-    const otherTask = await h.runtime.waitForTask(other.taskId);
+    const other = await h.startTask({ creator: "mcp", creatorRef: "conversation-8", prompt: "MCP-FIRST again" });
+    const otherTask = await h.waitForTask(other.taskId);
     expect(otherTask.chatId).not.toBe(firstTask.chatId);
   });
 
   it("closing a tab removes its agent_sessions row and deletes its opencode session", async () => {
     const tab = await h.createChat();
     h.model.script("CLOSE-ME", [{ text: "soon gone" }]);
-    const sent = await h.runtime.sendMessage({ chatId: tab.chatId, text: "CLOSE-ME" });
-    expect((await h.runtime.waitForTask(sent.taskId)).status).toBe("succeeded");
+    const sent = await h.sendMessage({ chatId: tab.chatId, text: "CLOSE-ME" });
+    expect((await h.waitForTask(sent.taskId)).status).toBe("succeeded");
     const row = await rowOf(tab.chatId);
     expect(await opencodeKnows(row?.externalId ?? "")).toBe(true);
 
@@ -163,23 +164,23 @@ describe("agent runs on the real opencode serve", () => {
     expect(await h.db.agentSession.count({ where: { chatId: tab.chatId } })).toBe(0);
     expect(await opencodeKnows(row?.externalId ?? "")).toBe(false);
     // The task outlives the tab as history.
-    expect(await h.runtime.getTask(sent.taskId)).toMatchObject({ status: "succeeded", chatId: null });
+    expect(await h.getTask(sent.taskId)).toMatchObject({ status: "succeeded", chatId: null });
   });
 
   it("Stop in the middle of a streamed answer ends the task cancelled", async () => {
     const tab = await h.createChat();
     const words = Array.from({ length: 60 }, (_, i) => `slow${i} `);
     h.model.script("STOP-ME", [{ text: words, chunkDelayMs: 100 }]);
-    const stream = h.runtime.subscribe(tab.chatId)[Symbol.asyncIterator]();
-    const sent = await h.runtime.sendMessage({ chatId: tab.chatId, text: "STOP-ME" });
+    const stream = h.subscribe(tab.chatId)[Symbol.asyncIterator]();
+    const sent = await h.sendMessage({ chatId: tab.chatId, text: "STOP-ME" });
     for (;;) {
       const next = await stream.next();
       if (next.done || next.value.event.type === "delta") break;
     }
-    const task = await h.runtime.abort(sent.taskId);
+    const task = await h.abort(sent.taskId);
     await stream.return?.();
     expect(task.status).toBe("cancelled");
-    const text = (await h.runtime.listMessages(tab.chatId)).filter((m) => m.role === "assistant").map(messageText).join("");
+    const text = (await h.listMessages(tab.chatId)).filter((m) => m.role === "assistant").map(messageText).join("");
     expect(text.length).toBeGreaterThan(0);
     expect(text.length).toBeLessThan(words.join("").length);
   });
@@ -187,11 +188,11 @@ describe("agent runs on the real opencode serve", () => {
   it("fails the task with the model server's message when it answers 500", async () => {
     const tab = await h.createChat();
     h.model.script("BROKEN-MODEL", [{ status: 500, message: "the model is on fire" }]);
-    const sent = await h.runtime.sendMessage({ chatId: tab.chatId, text: "BROKEN-MODEL" });
-    const task = await h.runtime.waitForTask(sent.taskId);
+    const sent = await h.sendMessage({ chatId: tab.chatId, text: "BROKEN-MODEL" });
+    const task = await h.waitForTask(sent.taskId);
     expect(task.status).toBe("failed");
     expect(task.error).toContain("the model is on fire");
-    const messages = await h.runtime.listMessages(tab.chatId);
+    const messages = await h.listMessages(tab.chatId);
     expect(messages.flatMap((m) => m.parts)).toContainEqual(expect.objectContaining({ type: "error", text: task.error }));
   });
 
@@ -204,28 +205,28 @@ describe("agent runs on the real opencode serve", () => {
     let view: ChatView = { messages: [], tasks: {}, needsReload: false };
     const seen: string[] = [];
     let deltas = 0;
-    const connectionsBefore = h.runtime.tracker.connectionCount();
+    const connectionsBefore = h.eventStream.connections();
     const subscription = (async () => {
-      for await (const { event } of h.runtime.subscribe(tab.chatId)) {
+      for await (const { event } of h.subscribe(tab.chatId)) {
         view = applyChatEvent(view, event);
         const text = view.messages.filter((m) => m.role === "assistant").map(messageText).join("");
         seen.push(text);
         if (event.type === "delta") {
           deltas += 1;
-          if (deltas === 5) h.runtime.tracker.dropConnection();
+          if (deltas === 5) h.eventStream.drop();
         }
         if (event.type === "task" && ["succeeded", "failed", "cancelled"].includes(event.task.status)) break;
       }
     })();
-    const sent = await h.runtime.sendMessage({ chatId: tab.chatId, text: "DROP-STREAM" });
-    const task = await h.runtime.waitForTask(sent.taskId);
+    const sent = await h.sendMessage({ chatId: tab.chatId, text: "DROP-STREAM" });
+    const task = await h.waitForTask(sent.taskId);
     await subscription;
     expect(task.status).toBe("succeeded");
-    expect(h.runtime.tracker.connectionCount()).toBeGreaterThan(connectionsBefore);
+    expect(h.eventStream.connections()).toBeGreaterThan(connectionsBefore);
     // What the tab showed was a prefix of the answer at every moment, and all of it at the end.
     for (const text of seen) expect(expected.startsWith(text)).toBe(true);
     expect(seen.at(-1)).toBe(expected);
-    const stored = (await h.runtime.listMessages(tab.chatId)).filter((m) => m.role === "assistant").map(messageText).join("");
+    const stored = (await h.listMessages(tab.chatId)).filter((m) => m.role === "assistant").map(messageText).join("");
     expect(stored).toBe(expected);
   });
 });

@@ -13,10 +13,10 @@ afterAll(async () => {
 describe("event streams", () => {
   it("refuses one more than the cap in words (too many requests), and takes one again once another closes", async () => {
     const tab = await h.createChat();
-    const open = Array.from({ length: LIMITS.eventStreams }, () => h.runtime.subscribe(tab.chatId)[Symbol.asyncIterator]());
-    expect(() => h.runtime.subscribe(tab.chatId)).toThrow(expect.objectContaining({ code: "TOO_MANY_REQUESTS", message: expect.stringContaining(`Too many open event streams (${LIMITS.eventStreams})`) }));
+    const open = Array.from({ length: LIMITS.eventStreams }, () => h.subscribe(tab.chatId)[Symbol.asyncIterator]());
+    expect(() => h.subscribe(tab.chatId)).toThrow(expect.objectContaining({ code: "TOO_MANY_REQUESTS", message: expect.stringContaining(`Too many open event streams (${LIMITS.eventStreams})`) }));
     await open[0]?.return?.();
-    const again = h.runtime.subscribe(tab.chatId)[Symbol.asyncIterator]();
+    const again = h.subscribe(tab.chatId)[Symbol.asyncIterator]();
     await Promise.all([...open.slice(1), again].map((iterator) => iterator.return?.()));
   });
 });

@@ -23,7 +23,7 @@ beforeAll(async () => {
     startSidecar({ worktreeRoot: repo.worktreeRoot }),
   ]);
   pidFile = path.join(h.dataDir, "stubborn.pid");
-  const agent = h.runtime.settings.externalAgents.find((a) => a.name === "stubborn");
+  const agent = h.settings.externalAgents.find((a) => a.name === "stubborn");
   if (agent) agent.env = { BOOCHAT_TEST_PID_FILE: pidFile };
 }, 90_000);
 
@@ -39,7 +39,7 @@ function api() {
 }
 
 async function opencodeKnows(externalId: string): Promise<boolean> {
-  const found = await h.runtime.opencode.client.session.get({ sessionID: externalId });
+  const found = await h.opencode.client.session.get({ sessionID: externalId });
   return found.data !== undefined;
 }
 
@@ -83,7 +83,7 @@ describe("a session whose agents are running", () => {
       deleted: true,
       worktree: { path: worktree, outcome: "kept-as-orphan" },
     });
-    expect(await h.runtime.getTask(taskId)).toMatchObject({ status: "cancelled" });
+    expect(await h.getTask(taskId)).toMatchObject({ status: "cancelled" });
     expect(await opencodeKnows(row?.externalId ?? "")).toBe(false);
     expect(await fs.readFile(path.join(worktree, "partial.txt"), "utf8")).toBe("the agent's last write\n");
     expect((await api().worktree.orphans()).map((o) => o.path)).toContain(worktree);
@@ -93,7 +93,7 @@ describe("a session whose agents are running", () => {
     const { session, taskId, worktree } = await sessionWithLongRun("STOP-THEN-DELETE");
     const { stopped } = await api().session.stopAgents({ id: session.id });
     expect(stopped.map((t) => t.taskId)).toEqual([taskId]);
-    expect(await h.runtime.getTask(taskId)).toMatchObject({ status: "cancelled" });
+    expect(await h.getTask(taskId)).toMatchObject({ status: "cancelled" });
     const refused = await trpcError(api().session.delete({ id: session.id }));
     const data = (refused.cause as AppError).data;
     expect(data.runningTasks).toBeUndefined();
@@ -111,14 +111,14 @@ describe("a session whose agents are running", () => {
     const pid = Number(await fs.readFile(pidFile, "utf8"));
     expect(alive(pid)).toBe(true);
     await api().session.delete({ id: session.id, force: true });
-    expect(await h.runtime.getTask(taskId)).toMatchObject({ status: "cancelled" });
+    expect(await h.getTask(taskId)).toMatchObject({ status: "cancelled" });
     expect(alive(pid)).toBe(false);
   });
 
   it("closing a tab stops its running agent the same way", async () => {
     const { session, tab, taskId } = await sessionWithLongRun("CLOSE-WHILE-RUNNING");
     await api().chat.close({ id: tab.id });
-    expect(await h.runtime.getTask(taskId)).toMatchObject({ status: "cancelled", error: "Stopped: its tab was closed" });
+    expect(await h.getTask(taskId)).toMatchObject({ status: "cancelled", error: "Stopped: its tab was closed" });
     await api().session.delete({ id: session.id, force: true });
   });
 });

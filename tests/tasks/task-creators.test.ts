@@ -42,7 +42,7 @@ describe("task.create for session-less creators", () => {
     const session = await chatOnlySession();
     h.model.script("CREATOR-RUN", [{ text: "creator task done" }]);
     const parent = await api().task.create({ creator: "generic", prompt: "CREATOR-RUN parent", sessionId: session.id });
-    await h.runtime.waitForTask(parent.taskId);
+    await h.waitForTask(parent.taskId);
 
     const cases = [
       { creator: "generic", input: { sessionId: session.id }, session: session.id },
@@ -56,7 +56,7 @@ describe("task.create for session-less creators", () => {
       const created = await api().task.create({ creator: c.creator, prompt: `CREATOR-RUN ${c.creator}`, ...c.input });
       expect(created.chatId, c.creator).toBeTruthy();
       expect(created.sessionId).toBe(c.session);
-      const task = await h.runtime.waitForTask(created.taskId);
+      const task = await h.waitForTask(created.taskId);
       expect([c.creator, task.status, task.error]).toEqual([c.creator, "succeeded", null]);
       expect(task.chatId).toBe(created.chatId);
 
@@ -80,16 +80,16 @@ describe("task.create for session-less creators", () => {
     const session = await chatOnlySession();
     h.model.script("SAME-REF", [{ text: "same ref answer" }]);
     const first = await api().task.create({ creator: "mcp", ref: "conv-A", prompt: "SAME-REF one", sessionId: session.id });
-    await h.runtime.waitForTask(first.taskId);
+    await h.waitForTask(first.taskId);
     const [before] = await agentSessionsOf(first.chatId);
     const second = await api().task.create({ creator: "mcp", ref: "conv-A", prompt: "SAME-REF two", sessionId: session.id });
     expect(second.chatId).toBe(first.chatId);
-    expect((await h.runtime.waitForTask(second.taskId)).status).toBe("succeeded");
+    expect((await h.waitForTask(second.taskId)).status).toBe("succeeded");
     const after = await agentSessionsOf(first.chatId);
     expect(after).toHaveLength(1);
     expect(after[0]?.externalId).toBe(before?.externalId);
     // opencode holds both turns in that one session: the follow-up saw the first exchange.
-    const history = await h.runtime.opencode.client.session.messages({ sessionID: before?.externalId ?? "" });
+    const history = await h.opencode.client.session.messages({ sessionID: before?.externalId ?? "" });
     expect((history.data ?? []).filter((m) => m.info.role === "user")).toHaveLength(2);
 
     // At once: both land in one chat; the second waits its turn and both complete.
@@ -98,7 +98,7 @@ describe("task.create for session-less creators", () => {
       api().task.create({ creator: "generic", ref: "script-7", prompt: "SAME-REF y", sessionId: session.id }),
     ]);
     expect(y.chatId).toBe(x.chatId);
-    const done = await Promise.all([h.runtime.waitForTask(x.taskId), h.runtime.waitForTask(y.taskId)]);
+    const done = await Promise.all([h.waitForTask(x.taskId), h.waitForTask(y.taskId)]);
     expect(done.map((t) => t.status)).toEqual(["succeeded", "succeeded"]);
     expect(await agentSessionsOf(x.chatId)).toHaveLength(1);
     expect(await h.db.chat.count({ where: { creatorKey: { contains: "script-7" } } })).toBe(1);
@@ -107,7 +107,7 @@ describe("task.create for session-less creators", () => {
     const other = await chatOnlySession("Other");
     const elsewhere = await api().task.create({ creator: "mcp", ref: "conv-A", prompt: "SAME-REF three", sessionId: other.id });
     expect(elsewhere.chatId).not.toBe(first.chatId);
-    await h.runtime.waitForTask(elsewhere.taskId);
+    await h.waitForTask(elsewhere.taskId);
   });
 
   it("opens a follow-up (new_task) in a new tab of the starting task's session, which says who started it", async () => {
@@ -115,13 +115,13 @@ describe("task.create for session-less creators", () => {
     const [tab] = await api().chat.list({ sessionId: session.id });
     h.model.script("PARENT-WORK", [{ text: "parent done" }]);
     h.model.script("CHILD-WORK", [{ text: "child done" }]);
-    const parent = await h.runtime.sendMessage({ chatId: tab?.id ?? "", text: "PARENT-WORK" });
+    const parent = await h.sendMessage({ chatId: tab?.id ?? "", text: "PARENT-WORK" });
     const child = await api().task.create({ creator: "new_task", fromTaskId: parent.taskId, prompt: "CHILD-WORK: check the tests" });
     const sibling = await api().task.create({ creator: "new_task", fromTaskId: parent.taskId, prompt: "CHILD-WORK: update the docs" });
     expect(child.sessionId).toBe(session.id);
     expect(new Set([tab?.id, child.chatId, sibling.chatId]).size).toBe(3);
-    expect((await h.runtime.waitForTask(child.taskId)).status).toBe("succeeded");
-    expect((await h.runtime.waitForTask(sibling.taskId)).status).toBe("succeeded");
+    expect((await h.waitForTask(child.taskId)).status).toBe("succeeded");
+    expect((await h.waitForTask(sibling.taskId)).status).toBe("succeeded");
 
     const tabs = await api().chat.list({ sessionId: session.id });
     const opened = tabs.find((t) => t.id === child.chatId);
@@ -152,7 +152,7 @@ describe("task.create for session-less creators", () => {
     const session = await chatOnlySession("Listing");
     h.model.script("LIST-ME", [{ text: "listed" }]);
     const a = await api().task.create({ creator: "generic", prompt: "LIST-ME a", sessionId: session.id });
-    await h.runtime.waitForTask(a.taskId);
+    await h.waitForTask(a.taskId);
     h.model.script("SLOW-CANCEL", [{ text: Array.from({ length: 80 }, (_, i) => `s${i} `), chunkDelayMs: 100 }]);
     const b = await api().task.create({ creator: "generic", prompt: "SLOW-CANCEL b", sessionId: session.id });
     await h.model.waitForStep("SLOW-CANCEL", 0);
@@ -199,7 +199,7 @@ describe("arena", () => {
     expect(one.branch).not.toBe(two.branch);
     expect(one.worktreePath).not.toBe(session.worktree?.path);
 
-    const tasks = await Promise.all([h.runtime.waitForTask(one.task.id), h.runtime.waitForTask(two.task.id)]);
+    const tasks = await Promise.all([h.waitForTask(one.task.id), h.waitForTask(two.task.id)]);
     expect(tasks.map((t) => [t.status, t.error])).toEqual([
       ["succeeded", null],
       ["succeeded", null],
@@ -272,7 +272,7 @@ describe("arena", () => {
     const arena = await api().arena.create({ sessionId: session.id, prompt: "ARENA-QUIET", agents: ["mock/mock-1", "mock/mock-2"] });
     const [one, two] = arena.entries;
     if (!one?.task || !two?.task || !one.worktreePath) throw new Error("entries without task or worktree");
-    await Promise.all([h.runtime.waitForTask(one.task.id), h.runtime.waitForTask(two.task.id)]);
+    await Promise.all([h.waitForTask(one.task.id), h.waitForTask(two.task.id)]);
     await fs.writeFile(path.join(one.worktreePath, "draft.md"), "unsaved\n");
     const blocked = await trpcError(api().session.delete({ id: one.sessionId }));
     expect(blocked.code).toBe("CONFLICT");

@@ -102,7 +102,7 @@ describe("tabs", () => {
     // The service asks the agent side to end the tab's contexts (the real opencode side is
     // tested in tests/agents); here a recorder stands in for it.
     const forgotten: string[] = [];
-    await closeChat({ db, agents: { forgetChat: async (id) => void forgotten.push(id) } }, second.id);
+    await closeChat({ db, agents: { forgetChats: async (ids) => void forgotten.push(...ids) } }, second.id);
 
     expect(forgotten).toEqual([second.id]);
     expect(await db.agentSession.findMany({ where: { chatId: second.id } })).toHaveLength(0);

@@ -2,7 +2,7 @@ import type { Db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import type { TaskCreateInput } from "../../schemas/task";
 import type { AgentRuntime } from "../../agents/runtime";
-import { chatTitleFor } from "../../agents/chat-directory";
+import { chatTitleFor } from "../../agents/creator-chat";
 
 export type CreatedTask = { taskId: string; chatId: string; sessionId: string | null };
 

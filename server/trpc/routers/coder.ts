@@ -1,7 +1,10 @@
 import { z } from "zod";
-import { idSchema } from "../../schemas/ids";
-import { publicProcedure, router } from "../init";
 import { agentsOf } from "../../agents/runtime";
+import { idSchema } from "../../schemas/ids";
+import { listAgents } from "../../services/agent/list-agents";
+import { sendMessage } from "../../services/chat/send-message";
+import { cancelTask } from "../../services/task/cancel-task";
+import { publicProcedure, router } from "../init";
 
 const agentName = z.string().trim().min(1, "must not be empty").max(64, "is too long");
 
@@ -14,7 +17,7 @@ export const coderMessageInput = z.object({
 });
 
 export const coderRouter = router({
-  message: publicProcedure.input(coderMessageInput).mutation(({ ctx, input }) => agentsOf(ctx).sendMessage(input)),
-  abort: publicProcedure.input(z.object({ taskId: idSchema })).mutation(({ ctx, input }) => agentsOf(ctx).abort(input.taskId)),
-  agents: publicProcedure.query(({ ctx }) => agentsOf(ctx).listAgents()),
+  message: publicProcedure.input(coderMessageInput).mutation(({ ctx, input }) => sendMessage({ agents: agentsOf(ctx) }, input)),
+  abort: publicProcedure.input(z.object({ taskId: idSchema })).mutation(({ ctx, input }) => cancelTask({ db: ctx.db, agents: agentsOf(ctx) }, input.taskId)),
+  agents: publicProcedure.query(({ ctx }) => listAgents({ agents: agentsOf(ctx) })),
 });

@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { idSchema } from "../../schemas/ids";
-import { publicProcedure, router } from "../init";
 import { agentsOf } from "../../agents/runtime";
+import { idSchema } from "../../schemas/ids";
+import { listSkills } from "../../services/skills/list-skills";
+import { runSkill } from "../../services/skills/run-skill";
+import { publicProcedure, router } from "../init";
 
 export const skillsRouter = router({
-  list: publicProcedure.input(z.object({ chatId: idSchema })).query(({ ctx, input }) => agentsOf(ctx).listSkills(input.chatId)),
+  list: publicProcedure.input(z.object({ chatId: idSchema })).query(({ ctx, input }) => listSkills({ db: ctx.db, agents: agentsOf(ctx) }, input.chatId)),
   run: publicProcedure
     .input(
       z.object({
@@ -13,5 +15,5 @@ export const skillsRouter = router({
         args: z.string().max(10_000).default(""),
       }),
     )
-    .mutation(({ ctx, input }) => agentsOf(ctx).runSkill(input)),
+    .mutation(({ ctx, input }) => runSkill({ db: ctx.db, agents: agentsOf(ctx) }, input)),
 });

@@ -1,7 +1,7 @@
 import { createOpencodeClient } from "@opencode-ai/sdk/v2";
 import { describe, expect, it } from "vitest";
-import type { Db } from "../db";
-import { AppError } from "../errors";
+import type { Db } from "../../db";
+import { AppError } from "../../errors";
 import { configHash, ensureSession, type SessionConfig } from "./ensure-session";
 
 const config: SessionConfig = {

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { opencodePidFile, recordOpencodePid, stopLeftoverOpencode } from "./opencode-leftover";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { opencodePidFile, recordOpencodePid, stopLeftoverOpencode } from "../../server/agents/opencode/opencode-leftover";
 
 // Real processes standing in for an opencode a killed BooChat left behind.
 const started: ChildProcess[] = [];
@@ -27,6 +27,12 @@ function fakeOpencode(stateOf: string): ChildProcess {
   return child;
 }
 
+/** Resolves once the child runs node (its environment readable in /proc), not the fork before exec. */
+async function running(child: ChildProcess, stateOf: string): Promise<void> {
+  const wanted = `XDG_DATA_HOME=${path.join(stateOf, "opencode", "data")}`;
+  await vi.waitFor(() => expect(fs.readFileSync(`/proc/${child.pid}/environ`, "utf8").split("\0")).toContain(wanted), { timeout: 5_000, interval: 20 });
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("exit", () => resolve()));
@@ -44,7 +50,7 @@ describe("an opencode left running by a killed BooChat", () => {
   it("is stopped on the next start of the same data folder", async () => {
     const dir = dataDir();
     const leftover = fakeOpencode(dir);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await running(leftover, dir);
     recordOpencodePid(dir, leftover.pid ?? 0);
     const gone = exited(leftover);
     expect(await stopLeftoverOpencode(dir)).toBe(true);
@@ -54,8 +60,9 @@ describe("an opencode left running by a killed BooChat", () => {
 
   it("is left alone when the recorded pid is not this data folder's opencode (a reused pid)", async () => {
     const dir = dataDir();
-    const stranger = fakeOpencode(dataDir());
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const elsewhere = dataDir();
+    const stranger = fakeOpencode(elsewhere);
+    await running(stranger, elsewhere);
     recordOpencodePid(dir, stranger.pid ?? 0);
     expect(await stopLeftoverOpencode(dir)).toBe(false);
     expect(stranger.exitCode).toBeNull();

@@ -2,14 +2,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { getAgentToken } from "../security/access-secrets";
-import { buildOpencodeConfig, readAgentSettings } from "./agent-settings";
+import { getAgentToken } from "../../security/access-secrets";
+import { readSettings } from "../../settings/settings";
+import { readAgentSettings } from "../agent-settings";
+import { buildOpencodeConfig } from "./opencode-config";
 
 const dirs: string[] = [];
 function configFor(env: Record<string, string>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "boochat-mcp-entry-"));
   dirs.push(dir);
-  return buildOpencodeConfig(readAgentSettings({ dataDir: dir, env }));
+  const settings = readSettings({ ...env, BOOCHAT_DATA_DIR: dir });
+  // The running app's address is known when it was given a port (else the runtime runs alone).
+  return buildOpencodeConfig(readAgentSettings({ settings: { ...settings, app: env.PORT ? settings : undefined }, env }));
 }
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });

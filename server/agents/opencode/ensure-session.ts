@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import type { OpencodeClient } from "@opencode-ai/sdk/v2";
-import type { Db } from "../db";
-import { AppError } from "../errors";
-import type { ModelRef } from "./agent-settings";
+import type { Db } from "../../db";
+import { AppError } from "../../errors";
+import { describeSdkError } from "../../lib/sdk-error";
+import type { ModelRef } from "../../schemas/model-ref";
 
 /** What an agent context is made of: when any of it changes, the context starts over. */
 export type SessionConfig = {
@@ -62,18 +63,6 @@ export function configHash(config: SessionConfig): string {
   return createHash("sha256").update(JSON.stringify(stable(essentials))).digest("hex");
 }
 
-function errorStatus(result: { response?: Response; error?: unknown }): number | null {
-  return result.response?.status ?? null;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (error && typeof error === "object") {
-    const data = (error as { data?: { message?: unknown } }).data;
-    if (typeof data?.message === "string") return data.message;
-  }
-  return String(error);
-}
 
 /**
  * The agent's own session for the chat (docs/ARCHITECTURE.md, "The message path", step 3): the
@@ -101,9 +90,9 @@ export async function ensureSession(
       if (options.knownAlive?.(row.externalId)) return { externalId: row.externalId, reused: true, replaced: null, verified: false };
       const found = await client.session.get({ sessionID: row.externalId, directory: config.directory });
       if (found.data) return { externalId: row.externalId, reused: true, replaced: null, verified: true };
-      const status = errorStatus(found);
+      const status = found.response?.status ?? null;
       if (status !== 404 && status !== 400) {
-        throw new AppError("SERVICE_UNAVAILABLE", `opencode could not be asked about session ${row.externalId}: ${describe(found.error)}`);
+        throw new AppError("SERVICE_UNAVAILABLE", `opencode could not be asked about session ${row.externalId}: ${describeSdkError(found.error, "no answer")}`);
       }
       replaced = "unknown-to-agent";
     } else {
@@ -115,7 +104,7 @@ export async function ensureSession(
 
   const created = await client.session.create({ directory: config.directory, title: `BooChat chat ${chatId}` });
   if (!created.data) {
-    throw new AppError("SERVICE_UNAVAILABLE", `opencode could not create a session: ${describe(created.error)}`);
+    throw new AppError("SERVICE_UNAVAILABLE", `opencode could not create a session: ${describeSdkError(created.error, "no answer")}`);
   }
   const externalId = created.data.id;
   const data = { externalId, configHash: hash, worktreeId: config.worktreeId ?? null, sessionId: config.sessionId ?? null };

@@ -1,25 +1,32 @@
 import type { Task } from "@prisma/client";
-import type { Db } from "../db";
-import { AppError } from "../errors";
-import { formatModelRef, type AgentSettings, type ModelRef } from "./agent-settings";
-import { chatTitleFor, resolveChatDirectory, resolveCreatorChat, type ChatDirectory } from "./chat-directory";
-import type { ChatEvents } from "./chat-events";
+import type { Db } from "../../db";
+import { AppError } from "../../errors";
+import type { KeyLock } from "../../lib/key-lock";
+import { describeSdkError, sdkErrorText } from "../../lib/sdk-error";
+import type { TaskStatus } from "../../schemas/chat-event";
+import { formatModelRef, type ModelRef } from "../../schemas/model-ref";
+import type { AgentSettings } from "../agent-settings";
+import { resolveChatDirectory, type ChatDirectory } from "../chat-directory";
+import type { ChatEvents } from "../chat-events";
+import { chatTitleFor, resolveCreatorChat } from "../creator-chat";
+import type { RunTracker } from "../runs/run-tracker";
+import { failTask, isTerminal, markRunning } from "../runs/task-records";
 import { ensureSession, type EnsuredSession } from "./ensure-session";
-import type { RunTracker } from "./event-stream";
-import type { TaskStatus } from "./message-parts";
-import type { OpencodeServer } from "./opencode-server";
-import { failTask, finishTask, isTerminal, markRunning } from "./task-records";
+import type { OpencodeEventSource } from "./event-source";
+import type { OpencodeServer } from "./opencode-process";
 
 export type OpencodeTaskDeps = {
   db: Db;
   events: ChatEvents;
   opencode: OpencodeServer;
   tracker: RunTracker;
+  /** The event stream, started with the first run. */
+  eventSource: OpencodeEventSource;
   settings: AgentSettings;
   /** Where chats without a worktree get their folder (chat-directory.ts). */
   scratchDir: string;
   /** Serialises ensureSession per (chat, agent): two messages at once must not make two sessions. */
-  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  withLock: KeyLock;
   /** The opencode sessions this process has seen alive since opencode last started. */
   sessions: KnownSessions;
 };
@@ -42,11 +49,6 @@ export type OpencodeTaskInput = {
   afterPromptSent?: () => Promise<void>;
 };
 
-function message(error: unknown): string {
-  if (error instanceof AppError) return error.message;
-  if (error instanceof Error) return `${error.name === "TimeoutError" ? "opencode did not answer in time" : error.message}`;
-  return String(error);
-}
 
 /**
  * Runs one task on opencode (docs/ARCHITECTURE.md, "The message path", steps 2–4):
@@ -65,7 +67,7 @@ export async function prepareOpencodeSession(
   deps: OpencodeTaskDeps,
   input: { chatId: string; agent: string; model: ModelRef | null; directory?: Promise<ChatDirectory>; verify?: boolean },
 ): Promise<PreparedSession> {
-  const { db, opencode, tracker, settings } = deps;
+  const { db, opencode, settings } = deps;
   const model = input.model ?? settings.model;
   if (!model) {
     throw new AppError("PRECONDITION_FAILED", "No model is configured: set BOOCHAT_MODEL_BASE_URL and BOOCHAT_MODEL (see docs/AGENTS.md)");
@@ -76,7 +78,8 @@ export async function prepareOpencodeSession(
   }
   const directory = await (input.directory ?? resolveChatDirectory(db, input.chatId, deps.scratchDir));
   await opencode.ready();
-  tracker.start();
+  deps.tracker.start();
+  deps.eventSource.start();
   const session = await deps.withLock(`${input.chatId}\u0000${input.agent}`, () =>
     ensureSession({ db, client: opencode.client }, input.chatId, input.agent, {
       model,
@@ -152,8 +155,8 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
     await runDeferred();
     if (!sent) return await handle.done;
     if (sent.error !== undefined || (sent.response && !sent.response.ok)) {
-      const detail = (sent.error as { data?: { message?: string } } | undefined)?.data?.message ?? `HTTP ${sent.response?.status}`;
-      await tracker.fail(current.id, `opencode refused the prompt: ${detail}`);
+      const detail = sdkErrorText(sent.error) ?? `HTTP ${sent.response?.status}`;
+      await tracker.end(current.id, { status: "failed", error: `opencode refused the prompt: ${detail}` });
     } else if (!(await markRunning(db, events, current))) {
       // Stop was pressed while the prompt was on its way (or the run already ended: nothing to do).
       const now = await db.task.findUnique({ where: { id: current.id }, select: { status: true } });
@@ -162,8 +165,8 @@ export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: Openc
     return await handle.done;
   } catch (error) {
     await runDeferred();
-    const text = message(error);
-    if (tracker.isTracked(current.id)) await tracker.fail(current.id, text);
+    const text = describeSdkError(error, "the run failed");
+    if (tracker.isTracked(current.id)) await tracker.end(current.id, { status: "failed", error: text });
     else await failTask(db, events, current.id, text);
     const now = await db.task.findUnique({ where: { id: current.id }, select: { status: true } });
     return (now?.status ?? "failed") as TaskStatus;

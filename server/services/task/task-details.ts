@@ -1,7 +1,6 @@
 import type { Task } from "@prisma/client";
 import type { Db } from "../../db";
-import { notFound } from "../../errors";
-import { parseParts, type TaskStatus } from "../../agents/message-parts";
+import { parseParts, type TaskStatus } from "../../schemas/chat-event";
 
 /** A task as scripts and clients see it: the status view plus its prompt, session and output. */
 export type TaskDetails = {
@@ -20,7 +19,7 @@ export type TaskDetails = {
   finishedAt: string | null;
 };
 
-function toDetails(task: Task, output: string | null): TaskDetails {
+export function toDetails(task: Task, output: string | null): TaskDetails {
   return {
     id: task.id,
     chatId: task.chatId,
@@ -38,7 +37,7 @@ function toDetails(task: Task, output: string | null): TaskDetails {
 }
 
 /** The text the agent answered in a task: its assistant messages' text and output parts, in order. */
-async function outputsOf(db: Db, taskIds: string[]): Promise<Map<string, string>> {
+export async function outputsOf(db: Db, taskIds: string[]): Promise<Map<string, string>> {
   if (taskIds.length === 0) return new Map();
   const messages = await db.message.findMany({
     where: { taskId: { in: taskIds }, role: "assistant" },
@@ -53,25 +52,4 @@ async function outputsOf(db: Db, taskIds: string[]): Promise<Map<string, string>
     outputs.set(message.taskId, [...(outputs.get(message.taskId) ?? []), ...texts]);
   }
   return new Map([...outputs].map(([id, texts]) => [id, texts.join("\n\n")]));
-}
-
-export async function getTaskDetails(db: Db, id: string): Promise<TaskDetails> {
-  const task = await db.task.findUnique({ where: { id } });
-  if (!task) throw notFound("Task", id);
-  const outputs = await outputsOf(db, [id]);
-  return toDetails(task, outputs.get(id) ?? null);
-}
-
-/** The tasks of a tab or of a session (every tab, closed ones' included), newest first. */
-export async function listTasks(db: Db, filter: { chatId: string } | { sessionId: string }): Promise<TaskDetails[]> {
-  if ("chatId" in filter) {
-    const chat = await db.chat.findUnique({ where: { id: filter.chatId }, select: { id: true } });
-    if (!chat) throw notFound("Tab", filter.chatId);
-  } else {
-    const session = await db.session.findUnique({ where: { id: filter.sessionId }, select: { id: true } });
-    if (!session) throw notFound("Session", filter.sessionId);
-  }
-  const tasks = await db.task.findMany({ where: filter, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 500 });
-  const outputs = await outputsOf(db, tasks.map((t) => t.id));
-  return tasks.map((task) => toDetails(task, outputs.get(task.id) ?? null));
 }

@@ -1,7 +1,7 @@
 import type { Message, Task } from "@prisma/client";
-import type { Db } from "../db";
-import type { ChatEvents } from "./chat-events";
-import { parseParts, type MessageRole, type StoredMessage, type StoredPart, type TaskStatus, type TaskView } from "./message-parts";
+import type { Db } from "../../db";
+import { parseParts, type MessageRole, type StoredMessage, type StoredPart, type TaskStatus, type TaskView } from "../../schemas/chat-event";
+import type { ChatEvents } from "../chat-events";
 
 /** Reading and writing tasks and messages, and telling the chat's subscribers about it. */
 
@@ -105,4 +105,10 @@ export async function failTask(db: Db, events: ChatEvents, taskId: string, error
   if (!changed) return;
   const task = await db.task.findUnique({ where: { id: taskId }, select: { id: true, chatId: true } });
   if (task?.chatId) await saveErrorMessage(db, events, { id: task.id, chatId: task.chatId }, error);
+}
+
+/** Ends a task the way a run ended: a failure also shows as a message in its chat. */
+export async function endTask(db: Db, events: ChatEvents, taskId: string, end: { status: "succeeded" | "failed" | "cancelled"; error: string | null }): Promise<void> {
+  if (end.status === "failed") await failTask(db, events, taskId, end.error ?? "The task failed");
+  else await finishTask(db, events, taskId, end.status, end.error);
 }

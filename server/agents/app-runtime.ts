@@ -1,0 +1,62 @@
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { getSettings } from "../settings/settings";
+import { readAgentSettings } from "./agent-settings";
+import { createChatEvents } from "./chat-events";
+import { buildOpencodeConfig } from "./opencode/opencode-config";
+import { createOpencodeServer } from "./opencode/opencode-process";
+import { createAgentRuntime, type AgentRuntime } from "./runtime";
+
+const globalForAgents = globalThis as unknown as { boochatAgents?: AgentRuntime };
+
+/**
+ * The process-wide runtime of the running app (kept across Next.js hot reloads), created on first
+ * use from BooChat's settings: opencode starts in the background right away so the first message
+ * does not wait for it.
+ */
+export function getAgentRuntime(): AgentRuntime {
+  if (globalForAgents.boochatAgents) return globalForAgents.boochatAgents;
+  const settings = getSettings();
+  try {
+    const agentSettings = readAgentSettings({ settings: { ...settings, app: settings } });
+    const log = (line: string) => console.log(`[agents] ${line}`);
+    const opencode = createOpencodeServer({
+      dataDir: settings.dataDir,
+      config: buildOpencodeConfig(agentSettings),
+      ...(settings.opencodeBin ? { binary: settings.opencodeBin } : {}),
+      ...(settings.opencodePort ? { port: settings.opencodePort } : {}),
+      log,
+    });
+    const runtime = createAgentRuntime({ db: getDb(), settings: agentSettings, opencode, scratchDir: settings.scratchDir, log });
+    globalForAgents.boochatAgents = runtime;
+    runtime.start().catch((error: unknown) => console.error(`[agents] opencode did not start: ${error instanceof Error ? error.message : String(error)}`));
+  } catch (error) {
+    // Broken agent settings must not take the rest of the app down: agents answer with the reason.
+    const reason = error instanceof AppError ? error : new AppError("PRECONDITION_FAILED", String(error));
+    console.error(`[agents] ${reason.message}`);
+    globalForAgents.boochatAgents = unavailableRuntime(reason);
+  }
+  return globalForAgents.boochatAgents;
+}
+
+/** A runtime that cannot run agents (the settings are broken): every call says why; closing a tab still works. */
+export function unavailableRuntime(reason: AppError): AgentRuntime {
+  const fail = async (): Promise<never> => {
+    throw reason;
+  };
+  const events = createChatEvents();
+  return {
+    // Following a chat says why, as every other call does.
+    events: { ...events, subscribe: () => ({ [Symbol.asyncIterator]: () => ({ next: fail }) }) },
+    skillsDir: "",
+    startTask: fail,
+    sendMessage: fail,
+    stopTasks: async () => undefined,
+    forgetChats: async () => undefined,
+    listAgents: () => [],
+    chatDirectory: fail,
+    start: fail,
+    stop: async () => undefined,
+    stopNow: () => undefined,
+  };
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import type { Db } from "../../db";
+import type { StoredPart, TaskStatus } from "../../schemas/chat-event";
+import type { ExternalAgentSettings } from "../agent-settings";
+import { resolveChatDirectory } from "../chat-directory";
+import type { ChatEvents } from "../chat-events";
+import { createMessageWriter } from "../runs/message-writer";
+import { failTask, finishTask, isTerminal, markRunning, saveMessage } from "../runs/task-records";
+import { runExternalAgent } from "./external-agent";
+
+/** A task run by an external agent: its output streamed into one assistant message of the chat. */
+export async function runExternalAgentTask(
+  deps: { db: Db; events: ChatEvents; scratchDir: string },
+  input: { taskId: string; agent: ExternalAgentSettings; signal: AbortSignal },
+): Promise<TaskStatus> {
+  const { db, events } = deps;
+  const task = await db.task.findUnique({ where: { id: input.taskId } });
+  if (!task?.chatId) {
+    if (task) await failTask(db, events, task.id, "An external agent task needs a chat");
+    return "failed";
+  }
+  if (isTerminal(task.status)) return task.status as TaskStatus;
+  if (!(await markRunning(db, events, task))) return "cancelled";
+  const chatId = task.chatId;
+
+  const messageId = `ext_${task.id}`;
+  const createdAt = new Date();
+  const parts: StoredPart[] = [];
+  let current: Extract<StoredPart, { type: "output" }> | null = null;
+  // Output is written as it comes, one write at a time (a write asked for meanwhile follows it).
+  const writer = createMessageWriter({ batchMs: 0, save: () => saveMessage(db, { id: messageId, chatId, taskId: task.id, role: "assistant", parts, createdAt }) });
+  const persist = () => writer.write(messageId);
+  const publishWhole = () =>
+    events.publish(chatId, {
+      type: "message",
+      message: { id: messageId, chatId, taskId: task.id, role: "assistant", parts: parts.map((p) => ({ ...p })), createdAt: createdAt.toISOString() },
+    });
+  publishWhole();
+  await persist();
+
+  try {
+    const directory = await resolveChatDirectory(db, chatId, deps.scratchDir);
+    const result = await runExternalAgent({
+      agent: input.agent,
+      prompt: task.prompt,
+      cwd: directory.path,
+      signal: input.signal,
+      onOutput(stream, text) {
+        // Consecutive output of one stream is one part; a switch of stream starts a new one.
+        if (!current || current.stream !== stream) {
+          current = { id: `out_${randomBytes(6).toString("hex")}`, type: "output", stream, text: "" };
+          parts.push(current);
+        }
+        current.text += text;
+        events.publish(chatId, { type: "delta", messageId, partId: current.id, kind: "output", stream, delta: text });
+        void persist();
+      },
+    });
+    await persist();
+    publishWhole();
+    if (result.cancelled) {
+      // The stop's own words ("Stopped: its tab was closed"), as for an opencode run.
+      await finishTask(db, events, task.id, "cancelled", typeof input.signal.reason === "string" ? input.signal.reason : "Stopped");
+      return "cancelled";
+    }
+    if (result.exitCode === 0) {
+      await finishTask(db, events, task.id, "succeeded", null);
+      return "succeeded";
+    }
+    const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
+    const lastLine = result.stderrTail.trim().split("\n").pop()?.trim();
+    await failTask(db, events, task.id, `${input.agent.name} ${how}${lastLine ? `: ${lastLine}` : ""}`);
+    return "failed";
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await failTask(db, events, task.id, `${input.agent.name} could not be started: ${reason}`);
+    return "failed";
+  }
+}
