@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { applyChatEvent, type ChatView, type TaskView } from "@/server/agents/message-parts";
+import { applyChatEvent, type ChatView } from "./chat-view-reducer";
+import type { TaskView } from "@/server/schemas/chat-event";
 import { useTRPC } from "@/trpc/client";
 import { ChatToolbar } from "./chat-toolbar";
 import { MessageBox } from "./message-box";

@@ -1,7 +1,7 @@
 "use client";
 
 import { memo, useEffect, useRef } from "react";
-import type { StoredMessage, StoredPart } from "@/server/agents/message-parts";
+import type { StoredMessage, StoredPart } from "@/server/schemas/chat-event";
 import { CopyButton } from "../ui/copy-button";
 import { MarkdownText } from "./markdown-text";
 
