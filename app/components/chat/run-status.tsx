@@ -1,6 +1,6 @@
 "use client";
 
-import type { TaskView } from "@/server/agents/message-parts";
+import type { TaskView } from "@/server/schemas/chat-event";
 import { Button } from "../ui/button";
 
 /**
