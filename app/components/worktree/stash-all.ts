@@ -1,5 +1,5 @@
 import type { RiskReport } from "@/server/schemas/risk-report";
-import { describeRisk } from "@/server/services/worktree/describe-risk";
+import { describeRisk } from "@/server/schemas/describe-risk";
 import type { StashSummary } from "./delete-outcome";
 
 type StashAnswer = { stashed: boolean; ref: string | null; report: RiskReport };
