@@ -2,7 +2,7 @@ import type { Db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import type { SessionDeleteInput } from "../../schemas/session";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
-import { describeRisk } from "../worktree/describe-risk";
+import { describeRisk } from "../../schemas/describe-risk";
 import { withKeyLock } from "../worktree/key-lock";
 import { checkWorktrees, unverifiedReport } from "../worktree/risk-gate";
 import { describeRunning, runningTasksOf } from "./running-tasks";

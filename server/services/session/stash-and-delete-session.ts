@@ -2,7 +2,7 @@ import type { Db } from "../../db";
 import { AppError } from "../../errors";
 import type { SessionIdInput } from "../../schemas/session";
 import type { RiskReport } from "../../schemas/risk-report";
-import { describeRisk } from "../worktree/describe-risk";
+import { describeRisk } from "../../schemas/describe-risk";
 import { sidecarFailure, type SidecarClient } from "../../sidecar-client";
 import { withKeyLock } from "../worktree/key-lock";
 import { checkWorktrees } from "../worktree/risk-gate";
