@@ -1,4 +1,4 @@
-import { dataDirFrom } from "../env";
+import { readSettings, type Env } from "../settings/settings";
 
 /** The settings the access checks read (README, "Settings"; docs/SECURITY.md). */
 export type AccessSettings = {
@@ -16,9 +16,6 @@ export type AccessSettings = {
   allowedHosts: string[];
 };
 
-export const DEFAULT_HOST = "127.0.0.1";
-export const DEFAULT_PORT = 3000;
-
 /** Addresses that only this machine can reach. `HOST` set to anything else needs a password. */
 export function isLoopbackAddress(host: string): boolean {
   const value = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
@@ -33,18 +30,8 @@ export function passwordProblem(password: string | null): string | null {
   return `BOOCHAT_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters long (it has ${password.length})`;
 }
 
-export function readAccessSettings(env: Record<string, string | undefined> = process.env): AccessSettings {
-  const port = Number(env.PORT?.trim() || DEFAULT_PORT);
-  const password = env.BOOCHAT_PASSWORD ?? "";
-  return {
-    port: Number.isInteger(port) && port > 0 ? port : DEFAULT_PORT,
-    host: env.HOST?.trim() || DEFAULT_HOST,
-    password: password.trim() === "" ? null : password,
-    trustedProxy: /^(1|true|yes)$/i.test(env.BOOCHAT_TRUSTED_PROXY?.trim() ?? ""),
-    dataDir: dataDirFrom(env),
-    allowedHosts: (env.BOOCHAT_ALLOWED_HOSTS ?? "")
-      .split(/[\s,]+/)
-      .map((entry) => entry.trim().toLowerCase())
-      .filter((entry) => entry !== ""),
-  };
+/** The access checks' part of the settings (server/settings/settings.ts reads and checks them all). */
+export function readAccessSettings(env: Env = process.env): AccessSettings {
+  const { port, host, password, trustedProxy, dataDir, allowedHosts } = readSettings(env);
+  return { port, host, password, trustedProxy, dataDir, allowedHosts };
 }

@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { usePathname } from "next/navigation";
 import { createContext, useContext, useMemo, useState, type ReactNode } from "react";
-import type { ActiveChat } from "@/server/services/session/session-events";
+import type { ActiveChat } from "@/server/schemas/session-event";
 import { useTRPC } from "@/trpc/client";
 
 type Activity = {

@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../../db";
 import { notFound } from "../../errors";
-import type { TaskStatus } from "../../agents/message-parts";
+import type { TaskStatus } from "../../schemas/chat-event";
 import { liveWorktree } from "../worktree/session-worktrees";
 
 export type ArenaEntryView = {

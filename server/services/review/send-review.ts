@@ -1,6 +1,7 @@
 import type { AgentRuntime } from "../../agents/runtime";
 import type { Db } from "../../db";
 import { AppError, notFound } from "../../errors";
+import { sendMessage } from "../chat/send-message";
 import { formatReviewMessage } from "./review-message";
 
 /**
@@ -14,7 +15,7 @@ export async function sendReview(deps: { db: Db; agents: Pick<AgentRuntime, "sen
   if (chat.sessionId !== input.sessionId) throw new AppError("BAD_REQUEST", `chatId: tab "${chat.title}" is not a tab of session ${input.sessionId}`);
   const pending = await deps.db.reviewComment.findMany({ where: { sessionId: input.sessionId, sentAt: null } });
   if (pending.length === 0) throw new AppError("BAD_REQUEST", "There are no pending comments to send");
-  const { taskId } = await deps.agents.sendMessage({ chatId: input.chatId, text: formatReviewMessage(pending) });
+  const { taskId } = await sendMessage(deps, { chatId: input.chatId, text: formatReviewMessage(pending) });
   await deps.db.reviewComment.updateMany({ where: { id: { in: pending.map((c) => c.id) }, sentAt: null }, data: { sentAt: new Date(), sentTaskId: taskId } });
   return { taskId, sent: pending.length };
 }

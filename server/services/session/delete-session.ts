@@ -3,7 +3,7 @@ import { AppError, notFound } from "../../errors";
 import type { SessionDeleteInput } from "../../schemas/session";
 import { SidecarRequestError, SidecarUnavailableError, type SidecarClient } from "../../sidecar-client";
 import { describeRisk } from "../../schemas/describe-risk";
-import { withKeyLock } from "../worktree/key-lock";
+import { withKeyLock } from "../../lib/key-lock";
 import { checkWorktrees, unverifiedReport } from "../worktree/risk-gate";
 import { describeRunning, runningTasksOf } from "./running-tasks";
 import { publishSessionChange } from "./session-events";

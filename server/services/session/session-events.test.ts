@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../tests/helpers/test-db";
-import { activeChats, publishSessionChange, sessionEventStream, type SessionEvent } from "./session-events";
+import type { SessionEvent } from "../../schemas/session-event";
+import { activeChats, publishSessionChange, sessionEventStream } from "./session-events";
 
 let t: TestDb;
 beforeEach(async () => {

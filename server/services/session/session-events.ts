@@ -1,11 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Db } from "../../db";
 
-/** A tab whose agent is at work: what the running marks on tabs and in the sidebar show. */
-export type ActiveChat = { chatId: string; sessionId: string | null; status: "queued" | "running" };
-
-/** What an open window is told: reload the session list, or which tabs are at work now. */
-export type SessionEvent = { type: "sessions-changed" } | { type: "activity"; active: ActiveChat[] };
+import type { ActiveChat, SessionEvent } from "../../schemas/session-event";
 
 // Process-wide, like the agent runtime: the services that change sessions publish without being
 // handed the bus, and Next.js hot reloads keep one instance.

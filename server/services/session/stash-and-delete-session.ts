@@ -4,7 +4,7 @@ import type { SessionIdInput } from "../../schemas/session";
 import type { RiskReport } from "../../schemas/risk-report";
 import { describeRisk } from "../../schemas/describe-risk";
 import { sidecarFailure, type SidecarClient } from "../../sidecar-client";
-import { withKeyLock } from "../worktree/key-lock";
+import { withKeyLock } from "../../lib/key-lock";
 import { checkWorktrees } from "../worktree/risk-gate";
 import { deleteSessionUnlocked, type DeleteSessionDeps, type DeleteSessionResult } from "./delete-session";
 import { sessionFamily } from "./session-family";

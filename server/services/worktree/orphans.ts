@@ -4,7 +4,7 @@ import type { SidecarClient } from "../../sidecar-client";
 import { removeWorktreeThroughSidecar } from "../session/delete-session";
 import { FIRST_TAB_TITLE } from "../session/create-session";
 import { checkWorktrees } from "./risk-gate";
-import { withKeyLock } from "./key-lock";
+import { withKeyLock } from "../../lib/key-lock";
 
 /** Worktrees whose session was force-deleted: still on disk, never forgotten. */
 export function listOrphans(db: Db) {
