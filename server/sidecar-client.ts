@@ -43,6 +43,8 @@ export class SidecarRequestError extends Error {
 export function sidecarFailure(what: string, error: unknown, field?: string): unknown {
   if (error instanceof SidecarUnavailableError) return new AppError("SERVICE_UNAVAILABLE", `${what}: ${error.message}`);
   if (error instanceof SidecarRequestError) {
+    // 409: the sidecar could not verify the repository's safety (a config it cannot switch off, …).
+    if (error.status === 409) return new AppError("CONFLICT", `${what}: ${error.message}`);
     if (!field) return new AppError("BAD_REQUEST", `${what}: ${error.message}`);
     return new AppError("BAD_REQUEST", `${field}: ${error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message}`);
   }
