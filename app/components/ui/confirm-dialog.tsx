@@ -20,7 +20,7 @@ export function ConfirmDialog(props: {
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const focus = useReturnFocus();
+  const focus = useReturnFocus(props.open);
   return (
     <AlertDialog.Root open={props.open} onOpenChange={(open) => !open && !props.busy && props.onCancel()}>
       <AlertDialog.Portal>

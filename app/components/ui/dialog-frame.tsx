@@ -12,7 +12,7 @@ export function DialogFrame(props: {
   /** False when what the dialog did moves focus elsewhere (a new session's message box). */
   returnFocus?: boolean;
 }) {
-  const focus = useReturnFocus({ enabled: props.returnFocus ?? true });
+  const focus = useReturnFocus(props.open, { enabled: props.returnFocus ?? true });
   return (
     <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
       <Dialog.Portal>

@@ -67,18 +67,20 @@ export function BlockDialog(props: {
   onStash: () => void;
   onStopAgents: () => void;
   onForce: () => void;
+  /** Another question (Force's) stands in front: hidden meanwhile, so only that question is seen and read. */
+  covered?: boolean;
 }) {
   const { state } = props;
   const kind = kindOf(state);
   const paths = state ? state.reports.map((r) => r.path).join(", ") : "";
-  const focus = useReturnFocus();
+  const focus = useReturnFocus(state !== null);
   return (
     <AlertDialog.Root open={state !== null} onOpenChange={(open) => !open && props.onCancel()}>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <AlertDialog.Content
           {...focus}
-          className="fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[36rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xl dark:border-zinc-800 dark:bg-zinc-900"
+          className={`fixed top-1/2 left-1/2 z-50 flex max-h-[calc(100dvh-2rem)] w-[36rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col ${props.covered ? "invisible" : ""} overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xl dark:border-zinc-800 dark:bg-zinc-900`}
         >
           {/* The reports scroll between a fixed title and fixed buttons: on a phone the buttons stay on screen. */}
           <div className="shrink-0 px-5 pt-5">

@@ -131,6 +131,7 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
         onStash={() => void onStash()}
         onStopAgents={() => void onStopAgents()}
         onForce={() => blocked && setFlow({ ...blocked, askingForce: true, error: null })}
+        covered={blocked?.askingForce ?? false}
       />
       <ConfirmForceDelete
         open={blocked?.askingForce ?? false}
