@@ -84,7 +84,7 @@ export function ArenaView({ arenaId, onClose }: { arenaId: string; onClose: () =
                 ) : null}
               </header>
               {chatId ? (
-                <ChatPanel chatId={chatId} />
+                <ChatPanel chatId={chatId} label={`Chat of ${entry.title}`} />
               ) : (
                 <p className="p-3 text-sm text-zinc-700 dark:text-zinc-300">This entry's tab was closed; its work is still in its session's worktree.</p>
               )}

@@ -1,13 +1,14 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { applyChatEvent, type ChatView } from "./chat-view-reducer";
 import type { TaskView } from "@/server/schemas/chat-event";
 import { useTRPC } from "@/trpc/client";
 import { ChatToolbar } from "./chat-toolbar";
-import { MessageBox } from "./message-box";
+import { MessageBox, type SendOutcome } from "./message-box";
 import { MessageList } from "./message-list";
 import { RunStatus } from "./run-status";
 import { useStoredState } from "./use-stored-state";
@@ -26,6 +27,16 @@ const acceptedTask = (id: string, chatId: string, agent: string): TaskView => ({
   id, chatId, agent, creator: "tab", status: "queued", error: null, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
 });
 
+/**
+ * coder.message's refusal while the tab still runs: CONFLICT. Its words are checked too, because
+ * the server has been seen answering it as a 500 with the same message (reported to the lead).
+ */
+function isBusyRefusal(error: unknown): boolean {
+  if (!(error instanceof TRPCClientError)) return false;
+  const code = (error.data as { code?: string } | undefined)?.code;
+  return code === "CONFLICT" || /still running a task/i.test(error.message);
+}
+
 const alertClass = "rounded border px-3 py-2 text-sm";
 
 /**
@@ -33,7 +44,7 @@ const alertClass = "rounded border px-3 py-2 text-sm";
  * and Stop while a task runs, the error in words when one fails, skills, the agent picker (kept
  * per tab), and the message box (draft and queue kept per tab).
  */
-export function ChatPanel({ chatId }: { chatId: string }) {
+export function ChatPanel({ chatId, label = "Chat" }: { chatId: string; label?: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [view, setView] = useState<ChatView>({ messages: [], tasks: {}, needsReload: false });
@@ -65,7 +76,10 @@ export function ChatPanel({ chatId }: { chatId: string }) {
     ),
   );
 
-  const lastTaskId = useMemo(() => [...view.messages].reverse().find((m) => m.taskId)?.taskId ?? null, [view.messages]);
+  // Until the stored messages are folded into the view, read them directly: a queued message
+  // must not see "no task yet" on the first render and go out while the agent still runs.
+  const known = view.messages.length > 0 ? view.messages : (messages.data ?? []);
+  const lastTaskId = useMemo(() => [...known].reverse().find((m) => m.taskId)?.taskId ?? null, [known]);
   const lastTaskQuery = useQuery(trpc.task.get.queryOptions({ id: lastTaskId ?? "" }, { enabled: lastTaskId !== null, retry: false }));
   const task = latestTask(view, lastTaskQuery.data);
   const running = task !== undefined && ACTIVE.has(task.status);
@@ -79,21 +93,22 @@ export function ChatPanel({ chatId }: { chatId: string }) {
     }),
   );
 
-  /** Sends one message; false (and the reason shown) when the server refused it. */
-  const sendMessage = async (message: string): Promise<boolean> => {
+  /** Sends one message; "busy" when the tab was still running on the server, "failed" (reason shown) otherwise. */
+  const sendMessage = async (message: string): Promise<SendOutcome> => {
     try {
       const { taskId } = await send.mutateAsync({ chatId, text: message, ...(agent ? { agent } : {}) });
       setView((current) => (current.tasks[taskId] ? current : applyChatEvent(current, { type: "task", task: acceptedTask(taskId, chatId, agent || "opencode") })));
-      return true;
+      return "sent";
     } catch (error) {
+      if (isBusyRefusal(error)) return "busy";
       setActionError(error instanceof Error ? error.message : String(error));
-      return false;
+      return "failed";
     }
   };
 
   const failure = task?.status === "failed" ? task.error : null;
   return (
-    <section className="flex min-h-0 flex-1 flex-col" aria-label="Chat" data-chat-id={chatId}>
+    <section className="flex min-h-0 flex-1 flex-col" aria-label={label} data-chat-id={chatId}>
       {messages.isError ? (
         <p role="alert" className={`m-5 ${alertClass} border-red-300 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200`}>
           The messages could not be loaded: {messages.error.message}

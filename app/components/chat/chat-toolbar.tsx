@@ -49,28 +49,39 @@ export function ChatToolbar(props: {
             Skills ▾
           </Button>
         </DropdownMenu.Trigger>
-        <DropdownMenu.Portal>
-          <DropdownMenu.Content
-            align="start"
-            sideOffset={4}
-            className="z-50 max-h-80 max-w-[calc(100vw-1rem)] min-w-56 overflow-y-auto rounded-md border border-zinc-200 bg-white p-1 text-sm shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
-          >
-            {skills.isError ? <DropdownMenu.Label className="px-2 py-1 text-red-700 dark:text-red-300">{skills.error.message}</DropdownMenu.Label> : null}
-            {skills.data?.length === 0 ? (
-              <DropdownMenu.Label className="px-2 py-1 text-zinc-700 dark:text-zinc-300">No skills in this worktree or in BooChat&apos;s skills folder</DropdownMenu.Label>
-            ) : null}
-            {(skills.data ?? []).map((skill) => (
-              <DropdownMenu.Item
-                key={skill.name}
-                onSelect={() => runSkill.mutate({ chatId: props.chatId, name: skill.name, args: props.args })}
-                className="cursor-pointer rounded px-2 py-1 outline-none data-[highlighted]:bg-indigo-50 dark:data-[highlighted]:bg-indigo-950"
-              >
-                <span className="font-medium">{skill.name}</span>
-                {skill.description ? <span className="block text-xs text-zinc-700 dark:text-zinc-300">{skill.description}</span> : null}
-              </DropdownMenu.Item>
-            ))}
-          </DropdownMenu.Content>
-        </DropdownMenu.Portal>
+        {/* Not portalled: the menu stays inside the page's landmarks. */}
+        <DropdownMenu.Content
+          align="start"
+          sideOffset={4}
+          className="z-50 max-h-80 max-w-[calc(100vw-1rem)] min-w-56 overflow-y-auto rounded-md border border-zinc-200 bg-white p-1 text-sm shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          {/* A menu holds menu items only: "nothing to run" is a disabled item, not a label. */}
+          {skills.isError ? (
+            <DropdownMenu.Item disabled className="px-2 py-1 text-red-700 dark:text-red-300">
+              {skills.error.message}
+            </DropdownMenu.Item>
+          ) : null}
+          {skills.data?.length === 0 ? (
+            <DropdownMenu.Item disabled className="px-2 py-1 text-zinc-700 dark:text-zinc-300">
+              No skills in this worktree or in BooChat&apos;s skills folder
+            </DropdownMenu.Item>
+          ) : null}
+          {skills.isPending ? (
+            <DropdownMenu.Item disabled className="px-2 py-1 text-zinc-700 dark:text-zinc-300">
+              Loading skills…
+            </DropdownMenu.Item>
+          ) : null}
+          {(skills.data ?? []).map((skill) => (
+            <DropdownMenu.Item
+              key={skill.name}
+              onSelect={() => runSkill.mutate({ chatId: props.chatId, name: skill.name, args: props.args })}
+              className="cursor-pointer rounded px-2 py-1 outline-none data-[highlighted]:bg-indigo-50 dark:data-[highlighted]:bg-indigo-950"
+            >
+              <span className="font-medium">{skill.name}</span>
+              {skill.description ? <span className="block text-xs text-zinc-700 dark:text-zinc-300">{skill.description}</span> : null}
+            </DropdownMenu.Item>
+          ))}
+        </DropdownMenu.Content>
       </DropdownMenu.Root>
       <span id={hintId}>A skill runs with the text in the message box as its arguments.</span>
     </div>

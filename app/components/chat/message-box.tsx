@@ -1,9 +1,13 @@
 "use client";
 
-import { useEffect, useRef, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Button } from "../ui/button";
 import { takeMessageBoxFocusRequest } from "./message-focus";
 import { useStoredState } from "./use-stored-state";
+
+export type SendOutcome = "sent" | "busy" | "failed";
+
+const MAX_BUSY_RETRIES = 10;
 
 /**
  * The message box. While the agent runs, Enter queues the message (shown below, with Cancel);
@@ -18,27 +22,39 @@ export function MessageBox(props: {
   /** False until the tab's last task is known: a queued message must not go out while it may still run. */
   ready: boolean;
   sending: boolean;
-  onSend: (text: string) => Promise<boolean>;
+  /** "busy": the server still saw the last task running (its end reached us first): try again shortly. */
+  onSend: (text: string) => Promise<SendOutcome>;
 }) {
   const { chatId, text, running, ready, sending } = props;
   const [queued, setQueued] = useStoredState<string[]>(`boochat:queued:${chatId}`, []);
   const box = useRef<HTMLTextAreaElement>(null);
+  const inFlight = useRef(false);
+  const [retries, setRetries] = useState(0);
 
   useEffect(() => {
     if (takeMessageBoxFocusRequest()) box.current?.focus();
   }, []);
 
-  // The agent is free and a message waits: send it. A refusal puts it back in the box, never in a loop.
+  // The agent is free and a message waits: send it. "Busy" is retried a few times, a second apart;
+  // any other refusal puts the message back in the box (with its reason shown), never in a loop.
   const next = queued[0];
   useEffect(() => {
-    if (!ready || running || sending || next === undefined) return;
+    if (!ready || running || sending || next === undefined || inFlight.current) return;
+    inFlight.current = true;
     setQueued((list) => list.slice(1));
-    void props.onSend(next).then((sent) => {
-      if (!sent) props.onTextChange(text.trim() ? `${next}\n\n${text}` : next);
+    void props.onSend(next).then((outcome) => {
+      inFlight.current = false;
+      if (outcome === "busy" && retries < MAX_BUSY_RETRIES) {
+        setQueued((list) => [next, ...list]);
+        window.setTimeout(() => setRetries((n) => n + 1), 1_000);
+        return;
+      }
+      setRetries(0);
+      if (outcome !== "sent") props.onTextChange(text.trim() ? `${next}\n\n${text}` : next);
     });
     // Only these decide when to send; the callbacks are fresh on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ready, running, sending, next]);
+  }, [ready, running, sending, next, retries]);
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
@@ -49,7 +65,11 @@ export function MessageBox(props: {
       props.onTextChange("");
       return;
     }
-    void props.onSend(message).then((sent) => sent && props.onTextChange(""));
+    void props.onSend(message).then((outcome) => {
+      // Still busy on the server (our view of the last task ran ahead of it): it waits its turn.
+      if (outcome === "busy") setQueued((list) => [...list, message]);
+      if (outcome !== "failed") props.onTextChange("");
+    });
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) submit(event);
