@@ -17,6 +17,14 @@ export type SessionCreateInput = z.infer<typeof sessionCreateInput>;
 
 export const sessionRenameInput = z.object({ id: idSchema, title: titleSchema });
 export const sessionIdInput = z.object({ id: idSchema });
+
+/** The sidebar's pages: newest first, `query` matching titles and branches. */
+export const sessionPageInput = z.object({
+  cursor: z.string().max(500, "is too long").optional(),
+  limit: z.number().int("must be a whole number").min(1, "must be 1 or more").max(200, "must be at most 200").optional(),
+  query: z.string().max(200, "must be at most 200 characters").optional(),
+});
+export type SessionPageInput = z.infer<typeof sessionPageInput>;
 export type SessionIdInput = z.infer<typeof sessionIdInput>;
 
 export const sessionDeleteInput = z.object({

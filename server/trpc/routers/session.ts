@@ -1,4 +1,5 @@
-import { sessionCreateInput, sessionDeleteInput, sessionIdInput, sessionRenameInput } from "../../schemas/session";
+import { sessionCreateInput, sessionDeleteInput, sessionIdInput, sessionPageInput, sessionRenameInput } from "../../schemas/session";
+import { pageSessions } from "../../services/session/page-sessions";
 import { createSession } from "../../services/session/create-session";
 import { deleteSession } from "../../services/session/delete-session";
 import { getSession } from "../../services/session/get-session";
@@ -9,7 +10,9 @@ import { stopSessionAgents } from "../../services/session/stop-session-agents";
 import { publicProcedure, router } from "../init";
 
 export const sessionRouter = router({
+  /** Every session at once (scripts); the sidebar pages through `page`. */
   list: publicProcedure.query(({ ctx }) => listSessions(ctx.db)),
+  page: publicProcedure.input(sessionPageInput).query(({ ctx, input }) => pageSessions(ctx.db, input)),
   get: publicProcedure.input(sessionIdInput).query(({ ctx, input }) => getSession(ctx.db, input.id)),
   create: publicProcedure.input(sessionCreateInput).mutation(({ ctx, input }) => createSession(ctx, input)),
   rename: publicProcedure.input(sessionRenameInput).mutation(({ ctx, input }) => renameSession(ctx.db, input)),
