@@ -18,6 +18,9 @@ export type SessionCreateInput = z.infer<typeof sessionCreateInput>;
 export const sessionRenameInput = z.object({ id: idSchema, title: titleSchema });
 export const sessionIdInput = z.object({ id: idSchema });
 
+/** Sessions chosen in "Clean up sessions" (at most a page's worth at a time). */
+export const sessionCleanupInput = z.object({ ids: z.array(idSchema).min(1, "must name at least one session").max(200, "must name at most 200 sessions") });
+
 /** The sidebar's pages: newest first, `query` matching titles and branches. */
 export const sessionPageInput = z.object({
   cursor: z.string().max(500, "is too long").optional(),

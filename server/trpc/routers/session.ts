@@ -1,4 +1,5 @@
-import { sessionCreateInput, sessionDeleteInput, sessionIdInput, sessionPageInput, sessionRenameInput } from "../../schemas/session";
+import { sessionCleanupInput, sessionCreateInput, sessionDeleteInput, sessionIdInput, sessionPageInput, sessionRenameInput } from "../../schemas/session";
+import { cleanUpSessions, cleanupCandidates } from "../../services/session/clean-up-sessions";
 import { pageSessions } from "../../services/session/page-sessions";
 import { createSession } from "../../services/session/create-session";
 import { deleteSession } from "../../services/session/delete-session";
@@ -19,6 +20,10 @@ export const sessionRouter = router({
   delete: publicProcedure.input(sessionDeleteInput).mutation(({ ctx, input }) => deleteSession(ctx, input)),
   /** The block dialog's Stash: stashes every dirty worktree of the session (and its entries'), then deletes through the gate. */
   stashAndDelete: publicProcedure.input(sessionIdInput).mutation(({ ctx, input }) => stashAndDeleteSession(ctx, input)),
+  /** "Clean up sessions": the sessions whose worktree is clean and merged (safe to delete). */
+  cleanupCandidates: publicProcedure.query(({ ctx }) => cleanupCandidates(ctx)),
+  /** Deletes the chosen sessions one by one through the gate; refusals are reported, not thrown. */
+  cleanup: publicProcedure.input(sessionCleanupInput).mutation(({ ctx, input }) => cleanUpSessions(ctx, input.ids)),
   /** Stops every agent running in the session and its arena entry sessions (the block dialog's "Stop agents"). */
   stopAgents: publicProcedure.input(sessionIdInput).mutation(({ ctx, input }) => stopSessionAgents(ctx, input.id)),
 });

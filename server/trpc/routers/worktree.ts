@@ -1,4 +1,5 @@
-import { sessionCommitInput, sessionWorktreeInput, worktreeDiffInput, worktreeIdInput, worktreeReattachInput } from "../../schemas/worktree";
+import { riskBadgesInput, sessionCommitInput, sessionWorktreeInput, worktreeDiffInput, worktreeIdInput, worktreeReattachInput } from "../../schemas/worktree";
+import { riskBadges } from "../../services/worktree/risk-badges";
 import { sessionDiff } from "../../services/worktree/session-diff";
 import { inspectOrphan, listOrphans, reattachOrphan, removeOrphan } from "../../services/worktree/orphans";
 import { commitSessionWorktree, sessionWorktreeRisk, stashSessionWorktree } from "../../services/worktree/session-worktree-actions";
@@ -12,6 +13,8 @@ export const worktreeRouter = router({
   stash: publicProcedure.input(sessionWorktreeInput).mutation(({ ctx, input }) => stashSessionWorktree(ctx, input.sessionId, input.path)),
   commit: publicProcedure.input(sessionCommitInput).mutation(({ ctx, input }) => commitSessionWorktree(ctx, input)),
   risk: publicProcedure.input(sessionWorktreeInput).query(({ ctx, input }) => sessionWorktreeRisk(ctx, input.sessionId, input.path)),
+  /** What deleting each session would meet, for the sidebar's badges: one sidecar request for all. */
+  riskBadges: publicProcedure.input(riskBadgesInput).query(({ ctx, input }) => riskBadges(ctx, input.sessionIds)),
   /** The session's changes for the Changes view (a snapshot, with the time it was taken). */
   diff: publicProcedure.input(worktreeDiffInput).query(({ ctx, input }) => sessionDiff(ctx, input)),
 });
