@@ -60,8 +60,11 @@ export type SidecarClient = {
   remove(input: { path: string }, options?: { timeoutMs?: number }): Promise<RemoveResult>;
   /** The repository a worktree belongs to (for rows recorded without it, by the legacy migration). */
   repository(input: { path: string }): Promise<{ repoPath: string; worktreePath: string }>;
-  /** The worktree's changes (docs/SIDECAR.md, POST /v1/worktrees/diff); `paths` narrows it to those files. */
-  diff(input: { path: string; scope: DiffScope; commit?: string; maxBytes?: number; paths?: string[] }): Promise<WorktreeDiff>;
+  /**
+   * The worktree's changes (docs/SIDECAR.md, POST /v1/worktrees/diff); `paths` narrows it to those
+   * files; `against` diffs from that commit instead of the merge-base (an arena's base).
+   */
+  diff(input: { path: string; scope: DiffScope; commit?: string; against?: string; maxBytes?: number; paths?: string[] }): Promise<WorktreeDiff>;
 };
 
 export type SidecarClientOptions = { url: string; token: string; timeoutMs?: number };

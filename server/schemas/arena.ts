@@ -30,3 +30,5 @@ export type ArenaCreateInput = z.infer<typeof arenaCreateInput>;
 export const arenaIdInput = z.object({ id: idSchema });
 export const arenaListInput = z.object({ sessionId: idSchema });
 export const arenaMarkWinnerInput = z.object({ arenaId: idSchema, chatId: idSchema });
+/** arena.merge and arena.cleanup: the arena, whose winner is already marked. */
+export const arenaRefInput = z.object({ arenaId: idSchema });

@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createDb } from "../../server/db";
-import { REVIEW_COMMENTS, SESSION_PAGING, deployUpTo, dumpDatabase, readMigrationSql } from "./prisma-migrate";
+import { ARENA_RESULTS, REVIEW_COMMENTS, SESSION_PAGING, deployUpTo, dumpDatabase, readMigrationSql } from "./prisma-migrate";
 
 // The migrations after arena_sessions only add (a table, an index): applying them again is a no-op,
 // and what they add behaves as the schema says.
@@ -14,10 +14,11 @@ let migrated: string;
 beforeAll(async () => {
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), "boochat-additive-migrations-"));
   migrated = path.join(workDir, "migrated.db");
-  await deployUpTo(migrated, SESSION_PAGING);
+  await deployUpTo(migrated, ARENA_RESULTS);
   const db = new Database(migrated);
   try {
     db.exec(`INSERT INTO sessions (id, title) VALUES ('s1', 'Reviewed'), ('s2', 'Other')`);
+    db.exec(`INSERT INTO arena_entry_results (session_id, files_changed, additions, deletions) VALUES ('s2', 3, 10, 2)`);
     db.exec(`INSERT INTO review_comments (id, session_id, path, line, side, body) VALUES ('c1', 's1', 'a.ts', 3, 'new', 'why?'), ('c2', 's2', 'b.ts', 1, 'old', 'keep')`);
   } finally {
     db.close();
@@ -27,12 +28,12 @@ afterAll(async () => {
   if (workDir) await fs.rm(workDir, { recursive: true, force: true });
 });
 
-describe("review_comments and session_paging", () => {
+describe("review_comments, session_paging and arena_results", () => {
   test("applying them again changes nothing", async () => {
     const before = dumpDatabase(migrated);
     const db = new Database(migrated);
     try {
-      for (const name of [REVIEW_COMMENTS, SESSION_PAGING]) db.exec(await readMigrationSql(name));
+      for (const name of [REVIEW_COMMENTS, SESSION_PAGING, ARENA_RESULTS]) db.exec(await readMigrationSql(name));
     } finally {
       db.close();
     }

@@ -15,8 +15,9 @@ export const TASK_CREATORS = "20260104000000_task_creators";
 export const ARENA_SESSIONS = "20260105000000_arena_sessions";
 export const REVIEW_COMMENTS = "20260106000000_review_comments";
 export const SESSION_PAGING = "20260107000000_session_paging";
+export const ARENA_RESULTS = "20260108000000_arena_results";
 /** Every migration of the chain, in order. */
-export const CHAIN = [INIT, CHAT_CONTEXT, CHAT_CREATOR_KEY, TASK_CREATORS, ARENA_SESSIONS, REVIEW_COMMENTS, SESSION_PAGING] as const;
+export const CHAIN = [INIT, CHAT_CONTEXT, CHAT_CREATOR_KEY, TASK_CREATORS, ARENA_SESSIONS, REVIEW_COMMENTS, SESSION_PAGING, ARENA_RESULTS] as const;
 
 export function readMigrationSql(name: string): Promise<string> {
   return fs.readFile(path.join(migrationsDir, name, "migration.sql"), "utf8");

@@ -1,8 +1,22 @@
-import type { Prisma } from "@prisma/client";
+import type { ArenaEntryResult, Prisma } from "@prisma/client";
 import type { Db } from "../../db";
 import { notFound } from "../../errors";
 import type { TaskStatus } from "../../schemas/chat-event";
+import type { SidecarClient } from "../../sidecar-client";
 import { liveWorktree } from "../worktree/session-worktrees";
+import { measureArenaEntry } from "./measure-entry";
+
+/** What an entry did, measured when its task ended (null until then). */
+export type ArenaEvidence = {
+  filesChanged: number | null;
+  additions: number | null;
+  deletions: number | null;
+  durationMs: number | null;
+  /** The repository's own check (`.boochat/arena.json`); absent when it defines none. */
+  check?: { status: string; exitCode: number | null; tail: string };
+  /** Why the changes could not be measured, in words. */
+  error: string | null;
+};
 
 export type ArenaEntryView = {
   /** The entry's own session (its worktree, its tab). */
@@ -16,6 +30,7 @@ export type ArenaEntryView = {
   worktreePath: string | null;
   /** The entry's latest task (the arena's prompt, or a later message in its tab). */
   task: { id: string; status: TaskStatus; error: string | null } | null;
+  evidence: ArenaEvidence | null;
 };
 
 export type ArenaView = {
@@ -32,6 +47,7 @@ const arenaInclude = {
   entries: {
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     include: {
+      arenaResult: true,
       worktree: { select: { path: true, branch: true, removedAt: true } },
       chats: {
         orderBy: [{ position: "asc" }, { createdAt: "asc" }],
@@ -43,6 +59,19 @@ const arenaInclude = {
 } satisfies Prisma.ArenaInclude;
 
 type ArenaRow = NonNullable<Awaited<ReturnType<typeof findArena>>>;
+
+function evidenceOf(result: ArenaEntryResult | null): ArenaEvidence | null {
+  if (!result) return null;
+  const { filesChanged, additions, deletions, durationMs, error } = result;
+  return {
+    filesChanged,
+    additions,
+    deletions,
+    durationMs,
+    error,
+    ...(result.checkStatus ? { check: { status: result.checkStatus, exitCode: result.checkExitCode, tail: result.checkTail ?? "" } } : {}),
+  };
+}
 
 function findArena(db: Db, id: string) {
   return db.arena.findUnique({ where: { id }, include: arenaInclude });
@@ -68,21 +97,37 @@ function toView(arena: ArenaRow): ArenaView {
         branch: worktree?.branch ?? null,
         worktreePath: worktree?.path ?? null,
         task: task ? { id: task.id, status: task.status as TaskStatus, error: task.error } : null,
+        evidence: evidenceOf(session.arenaResult),
       };
     }),
   };
 }
 
-export async function getArena(db: Db, id: string): Promise<ArenaView> {
-  const arena = await findArena(db, id);
+type ViewDeps = { db: Db; sidecar: SidecarClient };
+
+/**
+ * An entry whose task ended but that was never measured (BooChat stopped meanwhile) is measured
+ * now, in the background: the next look shows it.
+ */
+function measureMissing(deps: ViewDeps, view: ArenaView): ArenaView {
+  for (const entry of view.entries) {
+    if (!entry.evidence && entry.task && ["succeeded", "failed", "cancelled"].includes(entry.task.status)) {
+      void measureArenaEntry(deps, entry.sessionId).catch(() => undefined);
+    }
+  }
+  return view;
+}
+
+export async function getArena(deps: ViewDeps, id: string): Promise<ArenaView> {
+  const arena = await findArena(deps.db, id);
   if (!arena) throw notFound("Arena", id);
-  return toView(arena);
+  return measureMissing(deps, toView(arena));
 }
 
 /** The arenas started from a session, newest first. */
-export async function listArenas(db: Db, sessionId: string): Promise<ArenaView[]> {
-  const session = await db.session.findUnique({ where: { id: sessionId }, select: { id: true } });
+export async function listArenas(deps: ViewDeps, sessionId: string): Promise<ArenaView[]> {
+  const session = await deps.db.session.findUnique({ where: { id: sessionId }, select: { id: true } });
   if (!session) throw notFound("Session", sessionId);
-  const arenas = await db.arena.findMany({ where: { sessionId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: arenaInclude });
-  return arenas.map(toView);
+  const arenas = await deps.db.arena.findMany({ where: { sessionId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: arenaInclude });
+  return arenas.map((arena) => measureMissing(deps, toView(arena)));
 }

@@ -6,6 +6,7 @@ import type { AgentInfo, AgentRuntime } from "../../agents/runtime";
 import { removeWorktreeThroughSidecar } from "../session/delete-session";
 import { liveWorktree } from "../worktree/session-worktrees";
 import { getArena, type ArenaView } from "./arena-views";
+import { watchArenaEntries } from "./watch-arena-entries";
 
 export type CreateArenaDeps = { db: Db; sidecar: SidecarClient; agents: AgentRuntime; riskTimeoutMs: number };
 
@@ -86,10 +87,13 @@ export async function createArena(deps: CreateArenaDeps, input: ArenaCreateInput
   }
 
   // Every entry exists before any runs: a failure to start one is that entry's failed task, not a lost arena.
+  const started = [];
   for (const entry of made) {
-    await agents.startTask({ creator: "arena", chatId: entry.chatId, prompt: input.prompt });
+    const { taskId } = await agents.startTask({ creator: "arena", chatId: entry.chatId, prompt: input.prompt });
+    started.push({ sessionId: entry.sessionId, chatId: entry.chatId, taskId });
   }
-  return getArena(db, arena.id);
+  watchArenaEntries({ db, sidecar: deps.sidecar, events: agents.events }, started);
+  return getArena(deps, arena.id);
 }
 
 /** One entry: its session and tab first (the worktree is named after the session), then its worktree. */

@@ -1,17 +1,20 @@
-import { arenaCreateInput, arenaIdInput, arenaListInput, arenaMarkWinnerInput } from "../../schemas/arena";
+import { arenaCreateInput, arenaIdInput, arenaListInput, arenaMarkWinnerInput, arenaRefInput } from "../../schemas/arena";
 import { getArena, listArenas } from "../../services/arena/arena-views";
+import { cleanUpArena } from "../../services/arena/clean-up-arena";
 import { createArena } from "../../services/arena/create-arena";
 import { markArenaWinner } from "../../services/arena/mark-winner";
 import { publicProcedure, router } from "../init";
 import { agentsOf } from "../../agents/runtime";
 
 export const arenaRouter = router({
-  /** One prompt, several agents or models, each in its own tab and worktree branch; all start at once. */
+  /** One prompt, several agents or models, each an entry session with its own worktree branch; all start at once. */
   create: publicProcedure
     .input(arenaCreateInput)
     .mutation(({ ctx, input }) => createArena({ db: ctx.db, sidecar: ctx.sidecar, agents: agentsOf(ctx), riskTimeoutMs: ctx.riskTimeoutMs }, input)),
-  get: publicProcedure.input(arenaIdInput).query(({ ctx, input }) => getArena(ctx.db, input.id)),
-  list: publicProcedure.input(arenaListInput).query(({ ctx, input }) => listArenas(ctx.db, input.sessionId)),
+  get: publicProcedure.input(arenaIdInput).query(({ ctx, input }) => getArena(ctx, input.id)),
+  list: publicProcedure.input(arenaListInput).query(({ ctx, input }) => listArenas(ctx, input.sessionId)),
   /** The user's pick among the entries. */
-  markWinner: publicProcedure.input(arenaMarkWinnerInput).mutation(({ ctx, input }) => markArenaWinner(ctx.db, input)),
+  markWinner: publicProcedure.input(arenaMarkWinnerInput).mutation(({ ctx, input }) => markArenaWinner(ctx, input)),
+  /** "Delete the other entries": the losing entry sessions through the delete gate. */
+  cleanup: publicProcedure.input(arenaRefInput).mutation(({ ctx, input }) => cleanUpArena(ctx, input.arenaId)),
 });
