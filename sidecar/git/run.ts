@@ -143,19 +143,30 @@ export type GitRunOptions = {
   env?: Record<string, string>;
   /** Exit codes that are answers rather than failures (e.g. 1 for "not found"). */
   okExitCodes?: readonly number[];
+  /**
+   * The sidecar's own additions, applied after the hardening (so they win): only ever fixed values or
+   * the host's settings, never anything read from a repository (the network calls widen protocol.allow
+   * and name ssh and the credential helper; the diff asks for unquoted paths).
+   */
+  config?: readonly ConfigOverride[];
+  /** Standard output streamed instead of collected; returning false stops git (a success, `stopped`). */
+  onStdout?: (chunk: Buffer) => boolean;
+  /** longer than the usual timeout (network calls) */
+  timeoutMs?: number;
 };
 
 /** Runs one hardened git call in `dir`; throws GitError unless the exit code is 0 or listed as ok. */
 export async function runGit(ctx: GitContext, dir: string, args: readonly string[], options: GitRunOptions = {}): Promise<ExecResult> {
-  const config = configEnv(hardenedConfig(dir, options.guard ?? NO_DRIVERS));
+  const config = configEnv([...hardenedConfig(dir, options.guard ?? NO_DRIVERS), ...(options.config ?? [])]);
   const result = await ctx.exec(hardenedGitArgv(dir, args), {
     cwd: dir,
-    timeoutMs: ctx.timeoutMs,
+    timeoutMs: options.timeoutMs ?? ctx.timeoutMs,
     // The caller's variables first: nothing it passes can replace the hardening.
     env: { ...options.env, ...hardenedGitEnv(ctx), ...config },
     input: options.input,
+    onStdout: options.onStdout,
   });
-  const ok = result.exitCode === 0 || (result.exitCode !== null && (options.okExitCodes ?? []).includes(result.exitCode));
+  const ok = result.stopped || result.exitCode === 0 || (result.exitCode !== null && (options.okExitCodes ?? []).includes(result.exitCode));
   if (!ok || result.timedOut) throw new GitError(args, result);
   return result;
 }
