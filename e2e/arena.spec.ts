@@ -77,8 +77,10 @@ test("an arena runs two contestants side by side in their own branches, and the 
 
   // Nothing is at risk: deleting the session removes its worktree and both entries' (sessions and worktrees).
   const paths = stored.entries.map((e) => e.worktree?.path ?? "");
-  await deleteSessionConfirmed(page, "Compare approaches", origin);
-  await expect(origin).toBeHidden({ timeout: 20_000 });
+  const gate = await deleteSessionConfirmed(page, "Compare approaches", origin);
+  // The confirmation closes when the delete is done (a refusal would open the block dialog instead).
+  await expect(gate).toHaveCount(0, { timeout: 20_000 });
+  await expect(origin).toBeHidden();
   for (const p of paths) await expect(fs.stat(p)).rejects.toThrow();
   expect(await db.session.count({ where: { id: { in: stored.entries.map((e) => e.id) } } })).toBe(0);
 });

@@ -3,7 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { usePathname } from "next/navigation";
-import { createContext, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 import type { ActiveChat } from "@/server/schemas/session-event";
 import { useTRPC } from "@/trpc/client";
 
@@ -11,9 +11,14 @@ type Activity = {
   /** "running" or "queued" for a tab whose agent is at work, else null. */
   chatStatus(chatId: string): ActiveChat["status"] | null;
   sessionRunning(sessionId: string): boolean;
+  /**
+   * What an open tab learned first from its own event stream (its task started or ended): shown
+   * at once, until the next activity from the server (which re-reads about once a second).
+   */
+  noteChat(chatId: string, sessionId: string | null, status: ActiveChat["status"] | null): void;
 };
 
-const idle: Activity = { chatStatus: () => null, sessionRunning: () => false };
+const idle: Activity = { chatStatus: () => null, sessionRunning: () => false, noteChat: () => undefined };
 const ActivityContext = createContext<Activity>(idle);
 
 export const useActivity = () => useContext(ActivityContext);
@@ -27,6 +32,7 @@ export function ActivityProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const pathname = usePathname();
   const [active, setActive] = useState<ActiveChat[]>([]);
+  const [noted, setNoted] = useState<Map<string, { sessionId: string | null; status: ActiveChat["status"] | null }>>(new Map());
   const reloadSessions = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
@@ -40,16 +46,24 @@ export function ActivityProvider({ children }: { children: ReactNode }) {
       onStarted: reloadSessions,
       onData: (event) => {
         if (event.type === "sessions-changed") reloadSessions();
-        else setActive(event.active);
+        else {
+          setActive(event.active);
+          setNoted(new Map());
+        }
       },
     }),
   );
 
+  const noteChat = useCallback<Activity["noteChat"]>((chatId, sessionId, status) => {
+    setNoted((current) => (current.get(chatId)?.status === status ? current : new Map(current).set(chatId, { sessionId, status })));
+  }, []);
+
   const value = useMemo<Activity>(() => {
-    const chats = new Map(active.map((a) => [a.chatId, a.status]));
-    const sessions = new Set(active.flatMap((a) => (a.sessionId ? [a.sessionId] : [])));
-    return { chatStatus: (id) => chats.get(id) ?? null, sessionRunning: (id) => sessions.has(id) };
-  }, [active]);
+    const chats = new Map<string, { sessionId: string | null; status: ActiveChat["status"] | null }>(active.map((a) => [a.chatId, a]));
+    for (const [chatId, note] of noted) chats.set(chatId, { sessionId: note.sessionId ?? chats.get(chatId)?.sessionId ?? null, status: note.status });
+    const sessions = new Set([...chats.values()].flatMap((c) => (c.sessionId && c.status ? [c.sessionId] : [])));
+    return { chatStatus: (id) => chats.get(id)?.status ?? null, sessionRunning: (id) => sessions.has(id), noteChat };
+  }, [active, noted, noteChat]);
   return <ActivityContext.Provider value={value}>{children}</ActivityContext.Provider>;
 }
 

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { applyChatEvent, type ChatView } from "./chat-view-reducer";
 import type { TaskView } from "@/server/schemas/chat-event";
 import { useTRPC } from "@/trpc/client";
+import { useActivity } from "../activity/activity-provider";
 import { ChatToolbar } from "./chat-toolbar";
 import { MessageBox, type SendOutcome } from "./message-box";
 import { MessageList } from "./message-list";
@@ -84,6 +85,13 @@ export function ChatPanel({ chatId, label = "Chat" }: { chatId: string; label?: 
   const task = latestTask(view, lastTaskQuery.data);
   const running = task !== undefined && ACTIVE.has(task.status);
   const ready = messages.isSuccess && (lastTaskId === null || !lastTaskQuery.isPending);
+
+  // This tab hears of its task's start and end first: the running marks follow at once.
+  const { noteChat } = useActivity();
+  const activeStatus = task && ACTIVE.has(task.status) ? (task.status as "queued" | "running") : null;
+  useEffect(() => {
+    if (ready) noteChat(chatId, null, activeStatus);
+  }, [ready, chatId, activeStatus, noteChat]);
 
   const send = useMutation(trpc.coder.message.mutationOptions({ onMutate: () => setActionError(null) }));
   const stop = useMutation(

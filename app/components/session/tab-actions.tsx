@@ -54,7 +54,7 @@ export function TabActions(props: { chat: ChatRow; sessionId: string; tabs: Chat
   return (
     <>
       <Button variant="ghost" className={iconButton} aria-label={`Rename tab ${chat.title}`} title="Rename tab" onClick={() => setRenaming(true)}>
-        <PencilIcon />
+        <PencilIcon className="h-4 w-4" />
       </Button>
       <Button variant="ghost" className={iconButton} aria-label={`Close tab ${chat.title}`} title="Close tab" disabled={close.isPending} onClick={() => void requestClose()}>
         <CloseIcon className="h-4 w-4" />

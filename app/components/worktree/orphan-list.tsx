@@ -19,7 +19,8 @@ export function OrphanList() {
   const orphans = useQuery(trpc.worktree.orphans.queryOptions());
   if (!orphans.data || orphans.data.length === 0) return null;
   return (
-    <section aria-labelledby="orphans-heading" className="border-t border-zinc-200 px-2 pt-3 pb-4 dark:border-zinc-800">
+    // At most 40% of the height: many orphans must not push the session list off a phone's screen.
+    <section aria-labelledby="orphans-heading" className="max-h-[40%] shrink-0 overflow-y-auto border-t border-zinc-200 px-2 pt-3 pb-4 dark:border-zinc-800">
       <h2 id="orphans-heading" className="px-2 pb-1 text-xs font-semibold tracking-wide text-zinc-700 uppercase dark:text-zinc-300">
         Orphaned worktrees
       </h2>
