@@ -94,6 +94,7 @@ for (const { name, viewport } of sizes) {
       await fs.writeFile(path.join(worktree, "draft.md"), "unsaved idea\n");
       await showSessionList(page, phone);
       await expectNoSideScroll(page);
+      if (screenshots && phone) await page.screenshot({ path: "docs/images/phone-sessions.png" });
       const block = await deleteSessionConfirmed(page, title);
       await expect(block.getByRole("heading", { name: "This session has work that would be lost" })).toBeVisible();
       for (const button of ["Cancel", "Commit", "Stash", "Force"]) await expect(block.getByRole("button", { name: button, exact: true })).toBeInViewport({ ratio: 1 });
@@ -114,7 +115,6 @@ for (const { name, viewport } of sizes) {
       await expectNoSideScroll(page);
       if (screenshots && phone) await page.screenshot({ path: "docs/images/phone-orphan.png" });
       await orphanDialog.getByRole("button", { name: "Close" }).click();
-      if (screenshots && phone) await page.screenshot({ path: "docs/images/phone-sessions.png" });
     });
   });
 }
