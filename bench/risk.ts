@@ -1,11 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
 import { execa } from "execa";
 import type { RiskReport } from "../server/schemas/risk-report";
 import { hardenedGitEnv, type GitContext } from "../sidecar/git/run";
 import { createRepoFixture, makeTempDir, type RepoFixture } from "../tests/helpers/git-repos";
+import { floorOnce, generateFiles, median, ms, requestWithCalls, type GitCall } from "./git-floor";
 import { startSidecar, type SidecarProcess } from "../tests/helpers/sidecar-process";
 
 /**
@@ -27,99 +26,26 @@ function parseOptions(args: string[]): Options {
   return options;
 }
 
-/** Inverse of sidecar/exec.ts shellEscape: bare words and '...' with '\'' for a quote. */
-export function shellUnescape(line: string): string[] {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i];
-    if (char === "'") {
-      const end = line.indexOf("'", i + 1);
-      word += line.slice(i + 1, end);
-      inWord = true;
-      i = end;
-    } else if (char === "\\" && line[i + 1] === "'") {
-      word += "'";
-      inWord = true;
-      i += 1;
-    } else if (char === " ") {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else {
-      word += char;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - start, value };
-}
-
-async function auditSize(sidecar: SidecarProcess): Promise<number> {
-  return stat(sidecar.auditLogPath).then(
-    (s) => s.size,
-    () => 0,
-  );
-}
-
-type GitCall = { argv: string[]; env: Record<string, string> };
+type CheckResult = { ms: number; reports: RiskReport[]; calls: GitCall[] };
 
 /** One HTTP check; returns its time, the report and the git calls it ran (argv and the variables beside PATH and HOME). */
-async function checkOnce(sidecar: SidecarProcess, paths: string[]): Promise<{ ms: number; reports: RiskReport[]; calls: GitCall[] }> {
-  const before = await auditSize(sidecar);
-  const { ms: took, value } = await timed(() => sidecar.request<{ reports: RiskReport[] }>("POST", "/v1/worktrees/risk", { paths }));
-  if (value.status !== 200) throw new Error(`risk check answered ${value.status}: ${JSON.stringify(value.body)}`);
-  const log = (await readFile(sidecar.auditLogPath)).subarray(before).toString("utf8");
-  const calls = log
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as { argv: string; env: Record<string, string> })
-    .map((entry) => ({ argv: shellUnescape(entry.argv), env: entry.env }));
-  return { ms: took, reports: value.body.reports, calls };
+async function checkOnce(sidecar: SidecarProcess, paths: string[]): Promise<CheckResult> {
+  const { ms: took, body, calls } = await requestWithCalls<{ reports: RiskReport[] }>(sidecar, "/v1/worktrees/risk", { paths });
+  return { ms: took, reports: body.reports, calls };
 }
 
-/**
- * The floor: the same git commands, one after the other, with the same environment, through the
- * plainest spawn node has (no execa), so the sidecar's own overhead is all in the ratio.
- */
-async function floorOnce(calls: GitCall[], gitEnv: Record<string, string>): Promise<number> {
-  // Next's types make NODE_ENV a required key of ProcessEnv; git must get exactly the sidecar's environment.
-  const envs = calls.map((call) => ({ PATH: gitEnv.PATH, HOME: gitEnv.HOME, ...call.env }) as unknown as NodeJS.ProcessEnv);
-  const start = performance.now();
-  for (const [index, { argv }] of calls.entries()) {
-    const [file, ...args] = argv;
-    const cwd = args[1] ?? "/";
-    await new Promise<void>((resolve) => {
-      execFile(file ?? "git", args, { cwd, env: envs[index], maxBuffer: 256 * 1024 * 1024 }, () => resolve());
-    });
-  }
-  return performance.now() - start;
-}
+const floorOf = (calls: GitCall[], env: Record<string, string>) => floorOnce(calls, { PATH: env.PATH ?? "", HOME: env.HOME ?? "" });
 
 async function measure(label: string, sidecar: SidecarProcess, dir: string, env: Record<string, string>, runs: number) {
   // Warm the page cache and the sidecar's code paths.
   const warm = await checkOnce(sidecar, [dir]);
-  await floorOnce(warm.calls, env);
+  await floorOf(warm.calls, env);
   const sidecarTimes: number[] = [];
   const floorTimes: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const check = await checkOnce(sidecar, [dir]);
     sidecarTimes.push(check.ms);
-    floorTimes.push(await floorOnce(check.calls, env));
+    floorTimes.push(await floorOf(check.calls, env));
   }
   const s = median(sidecarTimes);
   const f = median(floorTimes);
@@ -129,15 +55,9 @@ async function measure(label: string, sidecar: SidecarProcess, dir: string, env:
   return { sidecar: s, floor: f, ratio: s / f };
 }
 
-async function generateBigRepo(repo: RepoFixture, files: number): Promise<void> {
-  const perDir = 100;
+export async function generateBigRepo(repo: RepoFixture, files: number): Promise<void> {
   const started = performance.now();
-  for (let d = 0; d < Math.ceil(files / perDir); d += 1) {
-    const dir = path.join(repo.clone, "src", `m${String(Math.floor(d / 100)).padStart(3, "0")}`, `d${String(d).padStart(4, "0")}`);
-    await mkdir(dir, { recursive: true });
-    const count = Math.min(perDir, files - d * perDir);
-    await Promise.all(Array.from({ length: count }, (_, f) => writeFile(path.join(dir, `f${f}.txt`), `file ${d}/${f}\n`)));
-  }
+  await generateFiles(repo.clone, files);
   await repo.git(repo.clone, ["add", "-A"]);
   await repo.git(repo.clone, ["commit", "-q", "-m", `${files} generated files`]);
   await repo.git(repo.clone, ["push", "-q", "origin", repo.defaultBranch]);

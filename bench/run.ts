@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   risk: () => import("./risk"),
   delete: () => import("./delete"),
   message: () => import("./message"),
+  diff: () => import("./diff"),
 };
 
 async function main(): Promise<void> {

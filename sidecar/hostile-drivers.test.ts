@@ -1,6 +1,7 @@
 import { chmod, mkdir, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { WorktreeDiff } from "../server/schemas/diff";
 import type { RiskReport } from "../server/schemas/risk-report";
 import { createRepoFixture, type RepoFixture } from "../tests/helpers/git-repos";
 import { startSidecar, type SidecarProcess } from "../tests/helpers/sidecar-process";
@@ -148,6 +149,23 @@ describe("drivers no -c switch could name", () => {
     expect(await markersLeft()).toEqual([]);
   });
 
+  it("diff: runs none (filter, textconv, diff command, external diff, fsmonitor, hooks) in every scope, submodules included", async () => {
+    const commit = await repo.git(dirty, ["rev-parse", "HEAD"]);
+    for (const body of [
+      { path: dirty, scope: "base" },
+      { path: dirty, scope: "uncommitted" },
+      { path: dirty, scope: "base", commit },
+      { path: withSubs, scope: "base" },
+    ]) {
+      const response = await sidecar.request<WorktreeDiff>("POST", "/v1/worktrees/diff", body);
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+    }
+    const response = await sidecar.request<WorktreeDiff>("POST", "/v1/worktrees/diff", { path: dirty, scope: "uncommitted", paths: ["data.txt"] });
+    // The file's own bytes: no clean filter, no textconv in between.
+    expect(response.body.files[0]?.patch).toMatch(/-hello\n\+HELLO\n$/);
+    expect(await markersLeft()).toEqual([]);
+  });
+
   it("commit: runs none in a worktree with submodules", async () => {
     const response = await sidecar.request<{ committed: boolean; report: RiskReport }>("POST", "/v1/worktrees/commit", { path: withSubs, message: "hostile" });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -196,8 +214,22 @@ describe("drivers no -c switch could name", () => {
     await editUnseen(dirty, { "data.txt": "HeLLO\n", "f.dat": "DaT\n", "g.q": "q\n" });
     await repo.git(dirty, ["status", "--porcelain"], { allowFailure: true });
     await repo.git(dirty, ["merge-tree", "--write-tree", "origin/main", "HEAD"], { allowFailure: true });
+    await repo.git(dirty, ["diff"], { allowFailure: true });
+    await repo.git(dirty, ["diff", "--no-ext-diff"], { allowFailure: true });
     expect(await markersLeft()).toEqual(
-      expect.arrayContaining(["ab-clean", "xy-clean", "quote-clean", "late-smudge", "inner-clean", "deep-clean", "ext-clean", "merge-driver", "fsmonitor"]),
+      expect.arrayContaining([
+        "ab-clean",
+        "xy-clean",
+        "quote-clean",
+        "late-smudge",
+        "inner-clean",
+        "deep-clean",
+        "ext-clean",
+        "merge-driver",
+        "fsmonitor",
+        "diff-external",
+        "textconv",
+      ]),
     );
   });
 });

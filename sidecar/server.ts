@@ -6,6 +6,7 @@ import { KeyedMutex } from "./risk/concurrency";
 import type { Route, RouteContext } from "./routes/context";
 import { commitRoute } from "./routes/commit";
 import { createWorktreeRoute } from "./routes/create-worktree";
+import { diffRoute } from "./routes/diff";
 import { healthzRoute } from "./routes/healthz";
 import { removeRoute } from "./routes/remove";
 import { riskRoute } from "./routes/risk";
@@ -14,7 +15,16 @@ import { worktreeRepositoryRoute } from "./routes/worktree-repository";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export const ROUTES: readonly Route[] = [healthzRoute, createWorktreeRoute, riskRoute, stashRoute, commitRoute, removeRoute, worktreeRepositoryRoute];
+export const ROUTES: readonly Route[] = [
+  healthzRoute,
+  createWorktreeRoute,
+  riskRoute,
+  stashRoute,
+  commitRoute,
+  removeRoute,
+  worktreeRepositoryRoute,
+  diffRoute,
+];
 
 export type SidecarServerOptions = {
   token: string;
@@ -66,7 +76,7 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The sidecar's HTTP API (docs/SIDECAR.md): node:http is enough for seven JSON routes. */
+/** The sidecar's HTTP API (docs/SIDECAR.md): node:http is enough for a handful of JSON routes. */
 export function createSidecarServer(options: SidecarServerOptions): http.Server {
   const ctx: RouteContext = { git: options.git, worktreeRoot: options.worktreeRoot, repoLocks: new KeyedMutex() };
   const logError = options.logError ?? ((error: unknown) => console.error("sidecar: unexpected error:", error));

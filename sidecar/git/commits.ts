@@ -57,3 +57,12 @@ export async function listCommitsWithNewPatches(ctx: GitContext, dir: string, up
     .map((line) => line.slice(2));
   return { count: lines.length, commits: lines.slice(0, SHOWN_COMMITS).map(toCommit) };
 }
+
+/** The first `cap` commits of `head` that none of `exclude` holds, newest first, with their subjects. */
+export async function listFirstCommitsNotIn(ctx: GitContext, dir: string, head: string, exclude: readonly string[], cap: number): Promise<CommitList["commits"]> {
+  const { stdout } = await runGit(ctx, dir, ["rev-list", `--max-count=${cap}`, "--no-commit-header", "--format=%H %s", head, "--not", ...exclude]);
+  return stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map(toCommit);
+}

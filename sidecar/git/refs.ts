@@ -27,3 +27,21 @@ export async function readHead(ctx: GitContext, dir: string): Promise<string | n
   const { stdout, exitCode } = await runGit(ctx, dir, ["rev-parse", "-q", "--verify", "HEAD"], { okExitCodes: [1] });
   return exitCode === 0 ? stdout.trim() : null;
 }
+
+/** The merge base of two commits, or null when their histories share no commit. */
+export async function readMergeBase(ctx: GitContext, dir: string, a: string, b: string): Promise<string | null> {
+  const { stdout, exitCode } = await runGit(ctx, dir, ["merge-base", "--end-of-options", a, b], { okExitCodes: [1] });
+  return exitCode === 0 ? stdout.trim() : null;
+}
+
+/** The first parent of a commit, or null for a root commit. */
+export async function readFirstParent(ctx: GitContext, dir: string, commit: string): Promise<string | null> {
+  const { stdout, exitCode } = await runGit(ctx, dir, ["rev-parse", "-q", "--verify", "--end-of-options", `${commit}^1`], { okExitCodes: [1, 128] });
+  return exitCode === 0 ? stdout.trim() : null;
+}
+
+/** The empty tree's id in this repository's hash (git knows it without storing it): what a first commit is compared with. */
+export async function readEmptyTree(ctx: GitContext, dir: string): Promise<string> {
+  const { stdout } = await runGit(ctx, dir, ["hash-object", "-t", "tree", "--stdin"], { input: "" });
+  return stdout.trim();
+}
