@@ -21,19 +21,32 @@ export type AppErrorData = {
   runningTasks?: RunningTask[];
 };
 
+/** Marks every AppError, whichever copy of this module made it. */
+const APP_ERROR = Symbol.for("boochat.AppError");
+
 /**
  * The one error type services throw. The tRPC layer maps it to a TRPCError once
  * (server/trpc/init.ts), so messages reach the user in words and never as a stack trace.
+ *
+ * `instanceof AppError` recognises it by a brand, not by class identity: Next.js bundles the
+ * agent runtime (started from instrumentation.ts) and the route handlers separately, so an
+ * AppError thrown by the runtime comes from another copy of this class. Without the brand, a busy
+ * tab's CONFLICT reached the browser as an internal error (500).
  */
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly data: AppErrorData;
+  readonly [APP_ERROR] = true;
 
   constructor(code: AppErrorCode, message: string, data: AppErrorData = {}) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.data = data;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
   }
 }
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors";
-import DEFAULTS from "./defaults.json";
+import DEFAULTS from "./defaults.json" with { type: "json" };
 
 /**
  * Every environment setting of the web app (README, "Settings"), read and checked once. The

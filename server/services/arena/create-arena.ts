@@ -6,6 +6,7 @@ import type { AgentInfo, AgentRuntime } from "../../agents/runtime";
 import { removeWorktreeThroughSidecar } from "../session/delete-session";
 import { liveWorktree } from "../worktree/session-worktrees";
 import { getArena, type ArenaView } from "./arena-views";
+import { publishSessionChange } from "../session/session-events";
 import { watchArenaEntries } from "./watch-arena-entries";
 
 export type CreateArenaDeps = { db: Db; sidecar: SidecarClient; agents: AgentRuntime; riskTimeoutMs: number };
@@ -93,6 +94,8 @@ export async function createArena(deps: CreateArenaDeps, input: ArenaCreateInput
     started.push({ sessionId: entry.sessionId, chatId: entry.chatId, taskId });
   }
   watchArenaEntries({ db, sidecar: deps.sidecar, events: agents.events }, started);
+  // Other windows list the entry sessions too.
+  publishSessionChange();
   return getArena(deps, arena.id);
 }
 

@@ -5,6 +5,7 @@ import { removeWorktreeThroughSidecar } from "../session/delete-session";
 import { FIRST_TAB_TITLE } from "../session/create-session";
 import { checkWorktrees } from "./risk-gate";
 import { withKeyLock } from "../../lib/key-lock";
+import { publishSessionChange } from "../session/session-events";
 
 /** Worktrees whose session was force-deleted: still on disk, never forgotten. */
 export function listOrphans(db: Db) {
@@ -38,6 +39,9 @@ export async function reattachOrphan(db: Db, input: { id: string; title?: string
         data: { title: input.title ?? worktree.branch ?? "Reattached worktree", chats: { create: { title: FIRST_TAB_TITLE, position: 0 } } },
       });
       await tx.worktree.update({ where: { id: worktree.id }, data: { sessionId: session.id } });
+      return session;
+    }).then((session) => {
+      publishSessionChange();
       return session;
     });
   });
