@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     home: settings.home,
     tempDir: settings.tempDir,
   };
-  const server = createSidecarServer({ token: settings.token, worktreeRoot: settings.worktreeRoot, git });
+  const network = { credentialHelper: settings.gitCredentialHelper, sshAuthSock: settings.sshAuthSock, timeoutMs: settings.gitNetworkTimeoutMs };
+  const server = createSidecarServer({ token: settings.token, worktreeRoot: settings.worktreeRoot, git, network });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

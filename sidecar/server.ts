@@ -1,12 +1,15 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import { HttpError } from "./errors";
+import type { NetworkSettings } from "./git/network";
 import type { GitContext } from "./git/run";
 import { KeyedMutex } from "./risk/concurrency";
 import type { Route, RouteContext } from "./routes/context";
 import { commitRoute } from "./routes/commit";
 import { createWorktreeRoute } from "./routes/create-worktree";
 import { diffRoute } from "./routes/diff";
+import { fetchRoute } from "./routes/fetch";
+import { pushRoute } from "./routes/push";
 import { healthzRoute } from "./routes/healthz";
 import { removeRoute } from "./routes/remove";
 import { riskRoute } from "./routes/risk";
@@ -24,12 +27,15 @@ export const ROUTES: readonly Route[] = [
   removeRoute,
   worktreeRepositoryRoute,
   diffRoute,
+  pushRoute,
+  fetchRoute,
 ];
 
 export type SidecarServerOptions = {
   token: string;
   worktreeRoot: string;
   git: GitContext;
+  network: NetworkSettings;
   /** where unexpected errors go (never to the client) */
   logError?: (error: unknown) => void;
 };
@@ -78,7 +84,7 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
 
 /** The sidecar's HTTP API (docs/SIDECAR.md): node:http is enough for a handful of JSON routes. */
 export function createSidecarServer(options: SidecarServerOptions): http.Server {
-  const ctx: RouteContext = { git: options.git, worktreeRoot: options.worktreeRoot, repoLocks: new KeyedMutex() };
+  const ctx: RouteContext = { git: options.git, worktreeRoot: options.worktreeRoot, repoLocks: new KeyedMutex(), network: options.network };
   const logError = options.logError ?? ((error: unknown) => console.error("sidecar: unexpected error:", error));
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -28,6 +28,10 @@ export type SidecarSettings = {
   home: string;
   /** TMPDIR: where git and the merge check write temporary files */
   tempDir: string;
+  /** push and fetch: the host's credential helper (or none), the ssh agent, their own timeout */
+  gitCredentialHelper: string | null;
+  sshAuthSock: string | null;
+  gitNetworkTimeoutMs: number;
 };
 
 export const DEFAULT_PORT = 4319;
@@ -79,5 +83,15 @@ export async function loadSettings(
     gitPath: absolutePathEntries(env.PATH),
     home: env.HOME ?? os.homedir(),
     tempDir,
+    gitCredentialHelper: env.BOOCHAT_SIDECAR_GIT_CREDENTIAL_HELPER?.trim() || null,
+    sshAuthSock: env.SSH_AUTH_SOCK?.trim() || null,
+    gitNetworkTimeoutMs: parseWhole(
+      "BOOCHAT_SIDECAR_GIT_NETWORK_TIMEOUT_MS",
+      env.BOOCHAT_SIDECAR_GIT_NETWORK_TIMEOUT_MS,
+      300_000,
+      1_000,
+      24 * 3_600_000,
+      "a whole number of milliseconds",
+    ),
   };
 }

@@ -1,3 +1,6 @@
+/** Checks of several worktrees run side by side, but not more than this many at once. */
+export const RISK_CONCURRENCY = 8;
+
 /** Maps with at most `limit` calls in flight; results keep the input order. */
 export async function mapWithLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { HttpError } from "../errors";
+import type { NetworkSettings } from "../git/network";
 import type { GitContext } from "../git/run";
 import type { KeyedMutex } from "../risk/concurrency";
 
@@ -9,6 +10,8 @@ export type RouteContext = {
   worktreeRoot: string;
   /** keyed by a repository's shared git dir: stash, remove and worktree creation take it */
   repoLocks: KeyedMutex;
+  /** how push and fetch reach origin with the host's credentials */
+  network: NetworkSettings;
 };
 
 export type RouteResult = { status: number; body: unknown };

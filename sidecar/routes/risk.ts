@@ -1,12 +1,9 @@
 import { z } from "zod";
-import { mapWithLimit } from "../risk/concurrency";
+import { mapWithLimit, RISK_CONCURRENCY } from "../risk/concurrency";
 import { checkWorktree } from "../risk/check-worktree";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
-
-/** Checks of several worktrees run side by side, but not more than this many at once. */
-export const RISK_CONCURRENCY = 8;
 
 const riskInput = z.object({ paths: z.array(absolutePath, { error: "must be an array of paths" }).max(500, "at most 500 paths") });
 
