@@ -11,6 +11,7 @@ import { diffRoute } from "./routes/diff";
 import { fetchRoute } from "./routes/fetch";
 import { pushRoute } from "./routes/push";
 import { healthzRoute } from "./routes/healthz";
+import { mergeRoute } from "./routes/merge";
 import { removeRoute } from "./routes/remove";
 import { riskRoute } from "./routes/risk";
 import { stashRoute } from "./routes/stash";
@@ -29,6 +30,7 @@ export const ROUTES: readonly Route[] = [
   diffRoute,
   pushRoute,
   fetchRoute,
+  mergeRoute,
 ];
 
 export type SidecarServerOptions = {

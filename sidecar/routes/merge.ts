@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { HttpError } from "../errors";
+import { isValidBranchName } from "../git/refs";
+import { mergeBranch } from "../merge/merge-branch";
+import { resolveInsideRoot } from "../risk/paths";
+import { ok, parseInput, type Route } from "./context";
+import { absolutePath, gitName } from "./inputs";
+import { requireListedWorktree } from "./worktree-target";
+
+const mergeInput = z.object({
+  path: absolutePath,
+  branch: gitName,
+  message: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(10_000, "is too long"),
+});
+
+/** Issue 18, "Merge into session": the arena winner's branch into the origin session's worktree. */
+export const mergeRoute: Route = {
+  method: "POST",
+  path: "/v1/worktrees/merge",
+  auth: true,
+  async handle(ctx, body) {
+    const input = parseInput(mergeInput, body);
+    const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
+    const dirs = await requireListedWorktree(ctx.git, target);
+    if (!(await isValidBranchName(ctx.git, target.real, input.branch))) throw new HttpError(400, "invalid-input", `branch: ${input.branch} is not a valid branch name`);
+    return ctx.repoLocks.run(dirs.commonDir, async () => ok(await mergeBranch(ctx.git, target, dirs, input.branch, input.message)));
+  },
+};
