@@ -36,3 +36,16 @@ export const DELEGATE_STEPS: ScriptStep[] = [
   },
   { text: DELEGATED_REPLY },
 ];
+
+/**
+ * A review sent to an agent (issue 16) carries comments whose text holds this marker: the model
+ * answers with the `path:line` references it found in that one message, so a test reads in the
+ * tab what reached the model.
+ */
+export const REVIEW_ECHO_MARKER = "e2e-review-echo";
+export const REVIEW_ECHO_STEPS: ScriptStep[] = [
+  ({ lastUserText }) => {
+    const refs = [...lastUserText.matchAll(/^([\w./-]+:\d+(?:-\d+)?)/gm)].map((m) => m[1]);
+    return { text: `Review received in one message: ${refs.join(", ")}` };
+  },
+];

@@ -15,8 +15,25 @@ type SessionData = {
 
 const secondary = "text-xs text-zinc-700 dark:text-zinc-300";
 
+/** Tabs or Changes: the two views of a session with a worktree, each its own address. */
+function SessionViewLinks({ sessionId, view }: { sessionId: string; view: "tabs" | "changes" }) {
+  const link =
+    "inline-flex min-h-7 items-center rounded-md border border-zinc-300 px-2 font-medium hover:bg-zinc-100 aria-[current=page]:border-indigo-600 aria-[current=page]:bg-indigo-600 aria-[current=page]:text-white dark:border-zinc-700 dark:hover:bg-zinc-800";
+  return (
+    <nav aria-label="Session views" className="flex gap-1">
+      <Link href={`/sessions/${sessionId}`} aria-current={view === "tabs" ? "page" : undefined} className={link}>
+        Tabs
+      </Link>
+      <Link href={`/sessions/${sessionId}/changes`} aria-current={view === "changes" ? "page" : undefined} className={link}>
+        Changes
+      </Link>
+    </nav>
+  );
+}
+
 /** The session's title, where its worktree is, and its arenas (New arena, one link per arena). */
-export function SessionHeader({ sessionId, session, onOpenArena }: { sessionId: string; session: SessionData; onOpenArena: (arenaId: string) => void }) {
+export function SessionHeader(props: { sessionId: string; session: SessionData; view: "tabs" | "changes"; onOpenArena: (arenaId: string) => void }) {
+  const { sessionId, session, onOpenArena } = props;
   const trpc = useTRPC();
   const [arenaDialogOpen, setArenaDialogOpen] = useState(false);
   const arenas = useQuery(trpc.arena.list.queryOptions({ sessionId }, { retry: false }));
@@ -48,6 +65,7 @@ export function SessionHeader({ sessionId, session, onOpenArena }: { sessionId: 
       ) : null}
       {worktree ? (
         <div className="mt-1 flex flex-wrap items-center gap-2 text-xs">
+          <SessionViewLinks sessionId={sessionId} view={props.view} />
           <Button variant="secondary" className="min-h-7 px-2 py-0.5 text-xs" onClick={() => setArenaDialogOpen(true)}>
             New arena
           </Button>

@@ -5,14 +5,15 @@ import { Tabs } from "radix-ui";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTRPC } from "@/trpc/client";
 import { ArenaView } from "../arena/arena-view";
+import { ChangesView } from "../changes/changes-view";
 import { focusNextMessageBox } from "../chat/message-focus";
 import { CommitPanel } from "../worktree/commit-panel";
 import { SessionHeader } from "./session-header";
 import { TabContent } from "./tab-content";
 import { TabStrip } from "./tab-strip";
 
-/** The selected session: its worktree, and its tabs (each an independent agent context). */
-export function SessionView({ sessionId }: { sessionId: string }) {
+/** The selected session: its worktree, and its tabs (each an independent agent context) or its changes. */
+export function SessionView({ sessionId, view = "tabs" }: { sessionId: string; view?: "tabs" | "changes" }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -22,8 +23,9 @@ export function SessionView({ sessionId }: { sessionId: string }) {
   // Agents open tabs too (new_task, the arena): a light poll shows them without a reload.
   const chats = useQuery(trpc.chat.list.queryOptions({ sessionId }, { retry: false, refetchInterval: 3_000 }));
 
-  const selectTab = (id: string) => router.replace(`${pathname}?tab=${encodeURIComponent(id)}`, { scroll: false });
-  const openArena = (id: string) => router.replace(`${pathname}?arena=${encodeURIComponent(id)}`, { scroll: false });
+  const tabsPath = `/sessions/${sessionId}`;
+  const selectTab = (id: string) => router.replace(`${tabsPath}?tab=${encodeURIComponent(id)}`, { scroll: false });
+  const openArena = (id: string) => router.push(`${tabsPath}?arena=${encodeURIComponent(id)}`, { scroll: false });
 
   const createChat = useMutation(
     trpc.chat.create.mutationOptions({
@@ -52,13 +54,19 @@ export function SessionView({ sessionId }: { sessionId: string }) {
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <SessionHeader sessionId={sessionId} session={session.data} onOpenArena={openArena} />
+      <SessionHeader sessionId={sessionId} session={session.data} view={view} onOpenArena={openArena} />
 
       {session.data.worktree && searchParams.get("commit") === "1" ? (
         <CommitPanel sessionId={sessionId} onClose={() => router.replace(selected ? `${pathname}?tab=${encodeURIComponent(selected)}` : pathname)} />
       ) : null}
 
-      {arenaId ? (
+      {view === "changes" ? (
+        session.data.worktree ? (
+          <ChangesView sessionId={sessionId} />
+        ) : (
+          <p className="m-auto p-8 text-sm text-zinc-700 dark:text-zinc-300">This session has no worktree, so it has no changes to show.</p>
+        )
+      ) : arenaId ? (
         <ArenaView arenaId={arenaId} onClose={() => router.replace(pathname, { scroll: false })} />
       ) : (
         <Tabs.Root value={selected} onValueChange={selectTab} className="flex min-h-0 flex-1 flex-col">

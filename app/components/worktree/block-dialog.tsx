@@ -5,7 +5,7 @@ import type { RiskReport } from "@/server/schemas/risk-report";
 import type { RunningTask } from "@/server/schemas/session";
 import { Button } from "../ui/button";
 import { useReturnFocus } from "../ui/return-focus";
-import { RiskReportView } from "./risk-report-view";
+import { changesLinksOf, RiskReportView } from "./risk-report-view";
 
 export type BlockState = {
   sessionId: string;
@@ -15,6 +15,8 @@ export type BlockState = {
   runningTasks: RunningTask[];
   /** A line above the reports, e.g. "changes stashed as stash@{0}; still at risk: 2 unpushed commits". */
   notice: string | null;
+  /** The session each worktree belongs to (the session's own, its arena entries'), for links to their changes. */
+  worktreeSessions?: Record<string, string>;
 };
 
 type BlockKind = "agents-running" | "unverified" | "at-risk";
@@ -97,7 +99,10 @@ export function BlockDialog(props: {
             ) : null}
             {kind === "agents-running" && state ? <RunningAgents tasks={state.runningTasks} /> : null}
             <div className="space-y-3">
-              {state?.reports.map((report) => <RiskReportView key={report.path} report={report} />)}
+              {state?.reports.map((report) => {
+                const sessionId = state.worktreeSessions?.[report.path];
+                return <RiskReportView key={report.path} report={report} links={sessionId ? changesLinksOf(sessionId) : undefined} />;
+              })}
             </div>
             <p className="mt-3 text-sm text-zinc-700 dark:text-zinc-300">
               {kind === "agents-running" ? "Force stops the agents and deletes the session" : "Force deletes the session"}

@@ -3,7 +3,22 @@
 import { ConfirmDialog } from "../ui/confirm-dialog";
 
 /** The session a delete is about, as the sidebar knows it. */
-export type SessionRef = { id: string; title: string; worktree: { path: string; branch: string | null } | null; entryCount: number };
+export type SessionRef = {
+  id: string;
+  title: string;
+  worktree: { path: string; branch: string | null } | null;
+  entryCount: number;
+  /** Its arena entries' worktrees, so a refusal's reports link to each entry's changes. */
+  entryWorktrees?: Array<{ sessionId: string; path: string }>;
+};
+
+/** Worktree path → the session it belongs to: the session's own and its entries'. */
+export function worktreeSessionsOf(session: SessionRef): Record<string, string> {
+  const map: Record<string, string> = {};
+  if (session.worktree) map[session.worktree.path] = session.id;
+  for (const entry of session.entryWorktrees ?? []) map[entry.path] = entry.sessionId;
+  return map;
+}
 
 const mono = "font-mono break-all";
 

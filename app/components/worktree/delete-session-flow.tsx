@@ -11,7 +11,7 @@ import { useTRPC } from "@/trpc/client";
 import { useActivity } from "../activity/activity-provider";
 import { useNotifications } from "../ui/notifications";
 import { BlockDialog, type BlockState } from "./block-dialog";
-import { ConfirmDeleteSession, ConfirmForceDelete, type SessionRef } from "./delete-confirmations";
+import { ConfirmDeleteSession, ConfirmForceDelete, worktreeSessionsOf, type SessionRef } from "./delete-confirmations";
 import { deleteNotice, type StashSummary } from "./delete-outcome";
 import { stashAll } from "./stash-all";
 
@@ -61,12 +61,12 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
       const result = await del.mutateAsync({ id: session.id, ...input });
       setFlow({ step: "idle" });
       notify(deleteNotice({ title: session.title, branch: session.worktree?.branch ?? null, result, stash: stashed }));
-      await queryClient.invalidateQueries({ queryKey: trpc.session.list.queryKey() });
+      await queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
       await queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
       if (options.selectedId === session.id) router.push("/");
     } catch (err) {
       const refusal = refusalOf(err);
-      const block: BlockState | null = refusal ? { sessionId: session.id, sessionTitle: session.title, ...refusal, notice } : null;
+      const block: BlockState | null = refusal ? { sessionId: session.id, sessionTitle: session.title, ...refusal, notice, worktreeSessions: worktreeSessionsOf(session) } : null;
       setFlow((current) => {
         if (block) return { step: "blocked", session, block, error: null, askingForce: false };
         if (current.step === "idle") return current;
