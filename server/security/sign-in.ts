@@ -25,9 +25,9 @@ function signedIn(options: SignInOptions, next: string | undefined): SignInResul
   return { ok: true, next: safeNextPath(next), sessionValue: createSessionValue(material, options.nowMs) };
 }
 
-function limited(options: SignInOptions): SignInResult | null {
+function limited(options: SignInOptions, what: "passwords" | "tokens"): SignInResult | null {
   const wait = options.limiter.retryAfterSeconds(options.key, options.nowMs);
-  return wait > 0 ? { ok: false, status: 429, message: `Too many wrong attempts: try again in ${wait} s`, retryAfterSeconds: wait } : null;
+  return wait > 0 ? { ok: false, status: 429, message: `Too many wrong ${what}: try again in ${wait} s`, retryAfterSeconds: wait } : null;
 }
 
 /**
@@ -37,7 +37,7 @@ function limited(options: SignInOptions): SignInResult | null {
  */
 export function signInWithToken(token: string, next: string | undefined, options: SignInOptions): SignInResult {
   if (token && constantTimeEqual(token, options.secrets.apiToken)) return signedIn(options, next);
-  const wait = limited(options);
+  const wait = limited(options, "tokens");
   if (wait) return wait;
   options.limiter.recordFailure(options.key, options.nowMs);
   return { ok: false, status: 401, message: "That is not this BooChat's token: use the sign-in link `npm start` printed, or the token in <data>/api-token" };
@@ -55,7 +55,7 @@ export function signInWithPassword(password: string, next: string | undefined, o
   // npm start refuses such a password; a server started some other way still never accepts one.
   const weak = passwordProblem(options.password);
   if (weak) return { ok: false, status: 400, message: `${weak}: sign in with the link \`npm start\` printed, or its token` };
-  const wait = limited(options);
+  const wait = limited(options, "passwords");
   if (wait) return wait;
   if (constantTimeEqual(password, options.password)) return signedIn(options, next);
   options.limiter.recordFailure(options.key, options.nowMs);

@@ -3,6 +3,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { AgentRuntime } from "../agents/runtime";
 import type { Db } from "../db";
+import { LIMITS } from "../limits";
 import { AppError, describeZodError, internalErrorMessage, type AppErrorData } from "../errors";
 import type { SidecarClient } from "../sidecar-client";
 
@@ -22,6 +23,9 @@ export function createContextInner(deps: ContextDeps) {
 
 export type Context = ReturnType<typeof createContextInner>;
 
+/** tRPC's own words when a batch is over `maxBatchSize` (LIMITS.trpcBatchSize): reworded with the cap. */
+const TRPC_BATCH_TOO_LARGE = "Batch call exceeds maximum size";
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
@@ -36,7 +40,9 @@ const t = initTRPC.context<Context>().create({
         ? `Invalid input: ${describeZodError(cause)}`
         : internal
           ? internalErrorMessage(cause ?? error, `trpc ${shape.data.path ?? ""}`.trim())
-          : shape.message;
+          : shape.message === TRPC_BATCH_TOO_LARGE
+            ? `A request may batch at most ${LIMITS.trpcBatchSize} calls: send the rest in another request`
+            : shape.message;
     return {
       ...shape,
       message,
