@@ -1,18 +1,7 @@
-// Runs once when the Next.js server starts: check every setting (a bad one stops the start, named),
-// then start (and supervise) opencode right away, so `npm start` brings up every process and the
-// first message does not wait for it.
+// Runs once when the Next.js server starts. The Node.js work lives in server/start-server.ts,
+// imported only in the Node.js runtime, so the Edge build never sees process.exit or signals.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getSettings } = await import("./server/settings/settings");
-  try {
-    getSettings();
-  } catch (error) {
-    console.error(`[boochat] ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
-  const { getAgentRuntime } = await import("./server/agents/app-runtime");
-  const runtime = getAgentRuntime();
-  // Next.js handles these signals itself and may be killed before an orderly stop completes (open
-  // event streams keep it up): opencode's process group goes at once, so it is never orphaned.
-  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => runtime.stopNow());
+  const { startServer } = await import("./server/start-server");
+  startServer();
 }
