@@ -66,3 +66,16 @@ export async function listFirstCommitsNotIn(ctx: GitContext, dir: string, head: 
     .filter((line) => line !== "")
     .map(toCommit);
 }
+
+/**
+ * Of `heads`, those with no commit outside `base` (each is an ancestor of it), in one `rev-list` of
+ * them all: a head with commits of its own is itself among the commits listed. Null when the list
+ * reached `cap` (then nothing can be told from it).
+ */
+export async function headsContainedIn(ctx: GitContext, dir: string, heads: readonly string[], base: string, cap: number): Promise<Set<string> | null> {
+  if (heads.length === 0) return new Set();
+  const { stdout } = await runGit(ctx, dir, ["rev-list", `--max-count=${cap}`, ...heads, "--not", base]);
+  const outside = new Set(stdout.split("\n").filter((line) => line !== ""));
+  if (outside.size >= cap) return null;
+  return new Set(heads.filter((head) => !outside.has(head)));
+}

@@ -15,12 +15,20 @@ export type ConfigDrivers = {
   merges: Set<string>;
   diffs: Set<string>;
   includes: Array<{ file: string; value: string }>;
+  /**
+   * The config may differ between the repository's worktrees beyond its includes (`config.worktree`
+   * files are read, or `core.worktree` moves the working tree): a batch must not share it.
+   */
+  worktreeSpecific: boolean;
 };
 
-export const emptyConfigDrivers = (): ConfigDrivers => ({ filters: new Set(), merges: new Set(), diffs: new Set(), includes: [] });
+export const emptyConfigDrivers = (): ConfigDrivers => ({ filters: new Set(), merges: new Set(), diffs: new Set(), includes: [], worktreeSpecific: false });
 
 /** Every key of the driver sections and every include directive, conditional or not. */
 const KEYS = "^(filter|merge|diff|include|includeif)\\.";
+/** ... and, for the config git reads in a worktree, what makes it one worktree's own. */
+const CONTEXT_KEYS = `${KEYS}|^extensions\\.worktreeconfig$|^core\\.worktree$`;
+const FALSE = /^(false|no|off|0)$/i;
 
 function addKey(into: ConfigDrivers, record: string, file: string): void {
   const newline = record.indexOf("\n");
@@ -51,13 +59,15 @@ function addKey(into: ConfigDrivers, record: string, file: string): void {
  */
 export async function readContextDrivers(ctx: GitContext, dir: string, env?: Record<string, string>): Promise<ConfigDrivers> {
   // Exit code 1: no such keys.
-  const { stdout } = await runGit(ctx, dir, ["config", "-z", "--show-scope", "--show-origin", "--get-regexp", KEYS], { env, okExitCodes: [1] });
+  const { stdout } = await runGit(ctx, dir, ["config", "-z", "--show-scope", "--show-origin", "--get-regexp", CONTEXT_KEYS], { env, okExitCodes: [1] });
   const found = emptyConfigDrivers();
   const fields = stdout.split("\0");
   for (let at = 0; at + 2 < fields.length; at += 3) {
     const [scope = "", origin = "", record = ""] = fields.slice(at, at + 3);
     if (scope === "command") continue;
     if (!origin.startsWith("file:")) throw new UnverifiableConfigError(`git read config from ${origin}, which the sidecar cannot follow`);
+    if (record === "core.worktree" || record.startsWith("core.worktree\n")) found.worktreeSpecific = true;
+    if (record.startsWith("extensions.worktreeconfig") && !FALSE.test(record.slice(record.indexOf("\n") + 1))) found.worktreeSpecific = true;
     // Origins are shown relative to where git runs: the sidecar always runs it at the top of `dir`.
     addKey(found, record, path.resolve(dir, origin.slice("file:".length)));
   }

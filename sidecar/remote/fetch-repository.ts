@@ -8,8 +8,7 @@ import { readOriginUrls } from "../git/origin-urls";
 import { applyRefUpdates, readRefs, writePackedRefs, type RefUpdate } from "../git/remote-refs";
 import { GitError, type GitContext } from "../git/run";
 import { readObjectFormat, withShadowRepo } from "../git/shadow-repo";
-import { mapWithLimit, RISK_CONCURRENCY } from "../risk/concurrency";
-import { checkWorktree } from "../risk/check-worktree";
+import { checkWorktrees } from "../risk/check-batch";
 import { mainFolder } from "./push-worktree";
 
 export type FetchResult = { repoPath: string; updated: RefUpdate[]; reports: RiskReport[] };
@@ -74,6 +73,6 @@ export async function fetchRepository(
     if (error instanceof GitError) throw new HttpError(409, "refs-changed", `origin's branches changed in the repository during the fetch; fetch again (${error.message})`);
     throw error;
   }
-  const reports = await mapWithLimit(repo.worktrees, RISK_CONCURRENCY, (real) => checkWorktree(git, { input: real, real, exists: true }));
+  const reports = await checkWorktrees(git, repo.worktrees.map((real) => ({ input: real, real, exists: true })));
   return { repoPath: repo.repoDir, updated, reports };
 }

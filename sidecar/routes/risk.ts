@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { mapWithLimit, RISK_CONCURRENCY } from "../risk/concurrency";
-import { checkWorktree } from "../risk/check-worktree";
+import { checkWorktrees } from "../risk/check-batch";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
@@ -15,7 +14,7 @@ export const riskRoute: Route = {
     const { paths } = parseInput(riskInput, body);
     // Every path is checked against the root before any git runs: one outside makes the request a 400.
     const targets = await Promise.all(paths.map((input, index) => resolveInsideRoot(ctx.worktreeRoot, input, `paths.${index}`)));
-    const reports = await mapWithLimit(targets, RISK_CONCURRENCY, (target) => checkWorktree(ctx.git, target));
+    const reports = await checkWorktrees(ctx.git, targets);
     return ok({ reports });
   },
 };
