@@ -19,6 +19,8 @@ export type AppErrorData = {
   riskReports?: RiskReport[];
   /** The agents that keep a session from being deleted (beside riskReports, which may be empty). */
   runningTasks?: RunningTask[];
+  /** The files a refused merge conflicts in. */
+  conflicts?: string[];
 };
 
 /** Marks every AppError, whichever copy of this module made it. */

@@ -8,7 +8,14 @@ const reportsSchema = z.object({ reports: z.array(riskReportSchema) });
 const stashSchema = z.object({ stashed: z.boolean(), ref: z.string().nullable(), report: riskReportSchema });
 const commitSchema = z.object({ committed: z.boolean(), commit: z.string().nullable(), report: riskReportSchema });
 const repositorySchema = z.object({ repoPath: z.string().min(1), worktreePath: z.string() });
-const errorSchema = z.object({ error: z.object({ code: z.string().optional(), message: z.string() }) });
+const errorSchema = z.object({
+  error: z.object({ code: z.string().optional(), message: z.string() }),
+  report: riskReportSchema.optional(),
+  files: z.array(z.string()).optional(),
+});
+const pushSchema = z.object({ branch: z.string(), commit: z.string(), remoteRef: z.string(), upstream: z.string().nullable(), upToDate: z.boolean(), report: riskReportSchema });
+const fetchSchema = z.object({ repoPath: z.string(), updated: z.array(z.object({ ref: z.string(), from: z.string().nullable(), to: z.string().nullable() })), reports: z.array(riskReportSchema) });
+const mergeSchema = z.object({ result: z.enum(["fast-forward", "merged", "up-to-date"]), head: z.string(), branch: z.string(), report: riskReportSchema });
 
 export type SidecarWorktree = z.infer<typeof worktreeSchema>;
 export type StashResult = z.infer<typeof stashSchema>;
@@ -26,10 +33,19 @@ export class SidecarUnavailableError extends Error {
 /** The sidecar answered with a 4xx/5xx JSON error: its message is meant for the user. */
 export class SidecarRequestError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** The sidecar's code (`merge-conflict`, `remote-refused`, …) and what it sent with it. */
+  readonly code: string | null;
+  /** A fresh risk report of the worktree, when the sidecar sent one with its refusal. */
+  readonly report: RiskReport | null;
+  /** The files a refusal is about (a merge's conflicts). */
+  readonly files: string[];
+  constructor(status: number, message: string, details: { code?: string | null; report?: RiskReport | null; files?: string[] } = {}) {
     super(message);
     this.name = "SidecarRequestError";
     this.status = status;
+    this.code = details.code ?? null;
+    this.report = details.report ?? null;
+    this.files = details.files ?? [];
   }
 }
 
@@ -43,8 +59,14 @@ export class SidecarRequestError extends Error {
 export function sidecarFailure(what: string, error: unknown, field?: string): unknown {
   if (error instanceof SidecarUnavailableError) return new AppError("SERVICE_UNAVAILABLE", `${what}: ${error.message}`);
   if (error instanceof SidecarRequestError) {
-    // 409: the sidecar could not verify the repository's safety (a config it cannot switch off, …).
-    if (error.status === 409) return new AppError("CONFLICT", `${what}: ${error.message}`);
+    // 409: the worktree's state refuses it (work at risk, a conflict, a remote that refused, a
+    // config the sidecar cannot switch off): the user sees why, with the fresh report when sent.
+    if (error.status === 409) {
+      return new AppError("CONFLICT", `${what}: ${error.message}`, {
+        ...(error.report ? { riskReports: [error.report] } : {}),
+        ...(error.files.length > 0 ? { conflicts: error.files } : {}),
+      });
+    }
     if (!field) return new AppError("BAD_REQUEST", `${what}: ${error.message}`);
     return new AppError("BAD_REQUEST", `${field}: ${error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message}`);
   }
@@ -65,7 +87,20 @@ export type SidecarClient = {
    * files; `against` diffs from that commit instead of the merge-base (an arena's base).
    */
   diff(input: { path: string; scope: DiffScope; commit?: string; against?: string; maxBytes?: number; paths?: string[] }): Promise<WorktreeDiff>;
+  /** Pushes the worktree's branch to origin and sets its upstream (never forced). */
+  push(input: { path: string }): Promise<PushResult>;
+  /** Fetches origin for a repository that has worktrees under the root; the fresh reports of those worktrees. */
+  fetch(input: { repoPath: string }): Promise<FetchResult>;
+  /** Brings `branch` into the worktree at `path` (fast-forward, else a merge commit); a conflict changes nothing. */
+  merge(input: { path: string; branch: string; message: string }): Promise<MergeResult>;
 };
+
+export type PushResult = z.infer<typeof pushSchema>;
+export type FetchResult = z.infer<typeof fetchSchema>;
+export type MergeResult = z.infer<typeof mergeSchema>;
+
+/** Push and fetch reach the network: they may take as long as a slow remote does. */
+const NETWORK_TIMEOUT_MS = 120_000;
 
 export type SidecarClientOptions = { url: string; token: string; timeoutMs?: number };
 
@@ -105,7 +140,7 @@ export function createSidecarClient(options: SidecarClientOptions): SidecarClien
     const parsed = errorSchema.safeParse(json);
     const message = parsed.success ? parsed.data.error.message : `the sidecar answered ${status}`;
     if (status >= 500) throw new SidecarUnavailableError(message);
-    throw new SidecarRequestError(status, message);
+    throw new SidecarRequestError(status, message, parsed.success ? { code: parsed.data.error.code, report: parsed.data.report, files: parsed.data.files } : {});
   }
 
   function parse<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
@@ -151,6 +186,21 @@ export function createSidecarClient(options: SidecarClientOptions): SidecarClien
       const { status, json } = await post("/v1/worktrees/diff", input);
       if (status !== 200) fail(status, json);
       return parse(worktreeDiffSchema, json, "diff");
+    },
+    async push(input) {
+      const { status, json } = await post("/v1/worktrees/push", input, NETWORK_TIMEOUT_MS);
+      if (status !== 200) fail(status, json);
+      return parse(pushSchema, json, "push");
+    },
+    async fetch(input) {
+      const { status, json } = await post("/v1/repos/fetch", input, NETWORK_TIMEOUT_MS);
+      if (status !== 200) fail(status, json);
+      return parse(fetchSchema, json, "fetch");
+    },
+    async merge(input) {
+      const { status, json } = await post("/v1/worktrees/merge", input);
+      if (status !== 200) fail(status, json);
+      return parse(mergeSchema, json, "merge");
     },
   };
 }

@@ -7,6 +7,9 @@ export const worktreeReattachInput = z.object({ id: idSchema, title: titleSchema
 /** A worktree of a session: its own, or (by `path`) one of its arena entries'. */
 const worktreePathSchema = z.string().trim().min(1, "must not be empty").max(4_096, "is too long").optional();
 export const sessionWorktreeInput = z.object({ sessionId: idSchema, path: worktreePathSchema });
+/** A session's own worktree, for push, fetch and the pull request link. */
+export const sessionIdOnlyInput = z.object({ sessionId: idSchema });
+
 /** The sidebar's badges: the sessions it shows. */
 export const riskBadgesInput = z.object({ sessionIds: z.array(idSchema).max(200, "must name at most 200 sessions") });
 

@@ -3,6 +3,7 @@ import { getArena, listArenas } from "../../services/arena/arena-views";
 import { cleanUpArena } from "../../services/arena/clean-up-arena";
 import { createArena } from "../../services/arena/create-arena";
 import { markArenaWinner } from "../../services/arena/mark-winner";
+import { mergeArenaWinner } from "../../services/arena/merge-arena-winner";
 import { publicProcedure, router } from "../init";
 import { agentsOf } from "../../agents/runtime";
 
@@ -15,6 +16,8 @@ export const arenaRouter = router({
   list: publicProcedure.input(arenaListInput).query(({ ctx, input }) => listArenas(ctx, input.sessionId)),
   /** The user's pick among the entries. */
   markWinner: publicProcedure.input(arenaMarkWinnerInput).mutation(({ ctx, input }) => markArenaWinner(ctx, input)),
+  /** "Merge into session": the winner's branch into the origin session's branch; a conflict changes nothing. */
+  merge: publicProcedure.input(arenaRefInput).mutation(({ ctx, input }) => mergeArenaWinner(ctx, input.arenaId)),
   /** "Delete the other entries": the losing entry sessions through the delete gate. */
   cleanup: publicProcedure.input(arenaRefInput).mutation(({ ctx, input }) => cleanUpArena(ctx, input.arenaId)),
 });

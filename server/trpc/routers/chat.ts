@@ -5,6 +5,7 @@ import { listChats } from "../../services/chat/list-chats";
 import { renameChat } from "../../services/chat/rename-chat";
 import { publicProcedure, router } from "../init";
 import { chatStreamProcedures } from "./chat-stream";
+import { chatStreamsManyProcedures } from "./chat-streams-many";
 
 export const chatRouter = router({
   list: publicProcedure.input(chatListInput).query(({ ctx, input }) => listChats(ctx.db, input.sessionId)),
@@ -12,4 +13,5 @@ export const chatRouter = router({
   rename: publicProcedure.input(chatRenameInput).mutation(({ ctx, input }) => renameChat(ctx.db, input)),
   close: publicProcedure.input(chatCloseInput).mutation(({ ctx, input }) => closeChat(ctx, input.id)),
   ...chatStreamProcedures,
+  ...chatStreamsManyProcedures,
 });
