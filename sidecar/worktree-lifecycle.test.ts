@@ -36,7 +36,7 @@ describe("POST /v1/worktrees", () => {
   it("creates a worktree on a new boochat/<session> branch from the default branch, without an upstream", async () => {
     const response = await sidecar.request<Created>("POST", "/v1/worktrees", { sessionId: "s1", repoPath: repo.clone });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body).toEqual({ path: path.join(repo.worktreeRoot, "clone-s1"), branch: "boochat/s1", head: originMain });
+    expect(response.body).toEqual({ path: path.join(repo.worktreeRoot, "clone-s1"), branch: "boochat/s1", head: originMain, defaultBranch: "main", warnings: [] });
     expect(await repo.git(response.body.path, ["symbolic-ref", "HEAD"])).toBe("refs/heads/boochat/s1");
     expect(await repo.git(repo.clone, ["config", "--get", "branch.boochat/s1.merge"], { allowFailure: true })).toBe("");
   });
@@ -45,7 +45,7 @@ describe("POST /v1/worktrees", () => {
     const before = await repo.git(repo.clone, ["worktree", "list", "--porcelain"]);
     const again = await sidecar.request<Created>("POST", "/v1/worktrees", { sessionId: "s1", repoPath: repo.clone });
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ path: path.join(repo.worktreeRoot, "clone-s1"), branch: "boochat/s1", head: originMain });
+    expect(again.body).toEqual({ path: path.join(repo.worktreeRoot, "clone-s1"), branch: "boochat/s1", head: originMain, defaultBranch: "main", warnings: [] });
     expect(await repo.git(repo.clone, ["worktree", "list", "--porcelain"])).toBe(before);
   });
 

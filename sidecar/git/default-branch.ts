@@ -13,3 +13,13 @@ export async function readHeadBranchRef(ctx: GitContext, dir: string): Promise<s
   const ref = stdout.trim();
   return exitCode === 0 && ref.startsWith("refs/heads/") ? ref : null;
 }
+
+/**
+ * The default branch as the risk check reads it (worktree-dirs.ts): origin/HEAD's target only when it
+ * resolves (`--revs-only` drops a dangling one), so creation and the delete gate never disagree.
+ */
+export async function readResolvedDefaultBranchRef(ctx: GitContext, dir: string): Promise<string | null> {
+  const { stdout } = await runGit(ctx, dir, ["rev-parse", "--revs-only", "--symbolic-full-name", "refs/remotes/origin/HEAD"]);
+  const ref = stdout.trim();
+  return ref.startsWith("refs/") && ref !== "refs/remotes/origin/HEAD" ? ref : null;
+}

@@ -1,23 +1,24 @@
-import { realpath, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { HttpError } from "../errors";
-import { readDefaultBranchRef, readHeadBranchRef } from "../git/default-branch";
+import { readDefaultBranchRef, readHeadBranchRef, readResolvedDefaultBranchRef } from "../git/default-branch";
 import { branchExists, isValidBranchName, readHead, resolveCommit } from "../git/refs";
-import { readRepoDirs } from "../git/repo-dirs";
+import { readOriginUrls } from "../git/origin-urls";
 import { GitError, type GitContext } from "../git/run";
 import { addWorktreeForBranch, addWorktreeWithNewBranch } from "../git/worktree-add";
 import { findWorktreeEntry, listWorktrees } from "../git/worktree-list";
 import { isInside } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
-import { absolutePath, gitName } from "./inputs";
+import { gitName } from "./inputs";
+import { repoPathInput, resolveRepository } from "./repo-path";
 import { requireGuard } from "./worktree-target";
 
 const createInput = z.object({
   sessionId: z
     .string({ error: "must be a string" })
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit"),
-  repoPath: absolutePath,
+  repoPath: repoPathInput,
   branch: gitName.optional(),
   base: gitName.optional(),
 });
@@ -57,18 +58,31 @@ async function resolveBase(git: GitContext, repoDir: string, base: string | unde
   return commit;
 }
 
+/**
+ * The repository's default branch as the delete gate will read it (origin/HEAD's target, never
+ * guessed), and what the user should know now rather than at the first delete: without it no
+ * delete of this session can be verified.
+ */
+async function describeDefaultBranch(git: GitContext, repoDir: string): Promise<{ defaultBranch: string | null; warnings: string[] }> {
+  const [ref, origin] = await Promise.all([readResolvedDefaultBranchRef(git, repoDir), readOriginUrls(git, repoDir)]);
+  if (ref !== null) return { defaultBranch: ref.replace(/^refs\/remotes\/origin\//, ""), warnings: [] };
+  const fix =
+    origin.urls.length === 0
+      ? "add the remote (git remote add origin <url>), then run `git remote set-head origin --auto` in the repository"
+      : "run `git remote set-head origin --auto` in the repository";
+  return {
+    defaultBranch: null,
+    warnings: [`no origin/HEAD: BooChat cannot tell whether work is merged, so no delete of this session can be verified; ${fix}`],
+  };
+}
+
 export const createWorktreeRoute: Route = {
   method: "POST",
   path: "/v1/worktrees",
   auth: true,
   async handle(ctx, body) {
     const input = parseInput(createInput, body);
-    const repoReal = await realpath(input.repoPath).catch(() => null);
-    if (repoReal === null) throw new HttpError(400, "not-a-repository", `repoPath: ${input.repoPath} does not exist`);
-    const found = await readRepoDirs(ctx.git, repoReal);
-    if ("notRepo" in found) throw new HttpError(400, "not-a-repository", `repoPath: ${input.repoPath} is not a git repository`);
-    const repo = found.repo;
-    const repoDir = repo.toplevel ?? repo.commonDir;
+    const { repo, repoDir } = await resolveRepository(ctx.git, input.repoPath, "repoPath");
 
     const worktreePath = path.join(ctx.worktreeRoot, `${slugify(repoName(repo.commonDir, repo.toplevel), "repo")}-${input.sessionId}`);
     if (!isInside(ctx.worktreeRoot, worktreePath)) throw new HttpError(400, "invalid-input", "sessionId: makes a path outside the worktree root");
@@ -77,7 +91,8 @@ export const createWorktreeRoute: Route = {
       // Idempotent: the session's worktree already exists, so hand it back as it is.
       const listed = await findWorktreeEntry(await listWorktrees(ctx.git, repoDir), worktreePath);
       if (listed && (await exists(worktreePath))) {
-        return ok({ path: worktreePath, branch: listed.branch?.replace(/^refs\/heads\//, "") ?? "HEAD", head: listed.head });
+        const branch = listed.branch?.replace(/^refs\/heads\//, "") ?? "HEAD";
+        return ok({ path: worktreePath, branch, head: listed.head, ...(await describeDefaultBranch(ctx.git, repoDir)) });
       }
       if (listed) throw new HttpError(409, "worktree-missing", `git lists ${worktreePath} as a worktree but the directory is gone (git worktree prune clears it)`);
       if (await exists(worktreePath)) throw new HttpError(409, "path-taken", `${worktreePath} already exists and is not a worktree of ${input.repoPath}`);
@@ -98,7 +113,8 @@ export const createWorktreeRoute: Route = {
         if (error instanceof GitError) throw new HttpError(409, "worktree-add-failed", error.message);
         throw error;
       }
-      return ok({ path: worktreePath, branch, head: await readHead(ctx.git, worktreePath) });
+      const [head, described] = await Promise.all([readHead(ctx.git, worktreePath), describeDefaultBranch(ctx.git, repoDir)]);
+      return ok({ path: worktreePath, branch, head, ...described });
     });
   },
 };
