@@ -3,7 +3,7 @@ import path from "node:path";
 import type { RiskReport } from "../../server/schemas/risk-report";
 import { HttpError } from "../errors";
 import { fetchIntoShadow, ORIGIN_BRANCHES } from "../git/fetch";
-import { chooseOrigin, NetworkFailure, RemoteRefusedError, type NetworkSettings } from "../git/network";
+import { chooseOrigin, NetworkFailure, RemoteRefusedError, type NetworkSettings, type OriginTarget } from "../git/network";
 import { readOriginUrls } from "../git/origin-urls";
 import { applyRefUpdates, readRefs, writePackedRefs, type RefUpdate } from "../git/remote-refs";
 import { GitError, type GitContext } from "../git/run";
@@ -48,7 +48,7 @@ export async function fetchRepository(
     throw new HttpError(409, "shallow-repository", `${repo.repoDir} is a shallow clone: fetch it yourself (git fetch --unshallow origin); the sidecar does not change its depth`);
   }
   const [urls, format, before] = await Promise.all([readOriginUrls(git, repo.repoDir), readObjectFormat(git, repo.repoDir), readRefs(git, repo.repoDir, KNOWN)]);
-  let origin;
+  let origin: OriginTarget;
   try {
     origin = chooseOrigin(urls, "fetch", mainFolder(repo.commonDir));
   } catch (error) {

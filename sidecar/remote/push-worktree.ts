@@ -2,7 +2,7 @@ import path from "node:path";
 import type { RiskReport } from "../../server/schemas/risk-report";
 import { HttpError } from "../errors";
 import { readHeadBranchRef } from "../git/default-branch";
-import { chooseOrigin, NetworkFailure, RemoteRefusedError, type NetworkSettings } from "../git/network";
+import { chooseOrigin, NetworkFailure, RemoteRefusedError, type NetworkSettings, type OriginTarget } from "../git/network";
 import { readOriginUrls } from "../git/origin-urls";
 import { pushCommit } from "../git/push";
 import { readHead } from "../git/refs";
@@ -32,7 +32,7 @@ export async function pushWorktree(git: GitContext, network: NetworkSettings, ta
   if (branchRef === null) throw new HttpError(409, "detached", `HEAD of ${target.input} is detached: there is no branch to push`, await withReport());
   const branch = branchRef.slice("refs/heads/".length);
   if (head === null) throw new HttpError(409, "nothing-to-push", `the branch ${branch} has no commit yet`, await withReport());
-  let origin;
+  let origin: OriginTarget;
   try {
     origin = chooseOrigin(urls, "push", mainFolder(dirs.commonDir));
   } catch (error) {
