@@ -4,7 +4,7 @@ import path from "node:path";
 import type { WorktreeDiff } from "../server/schemas/diff";
 import { createRepoFixture, makeTempDir } from "../tests/helpers/git-repos";
 import { startSidecar } from "../tests/helpers/sidecar-process";
-import { floorOnce, median, ms, requestWithCalls, snapshotPreparer } from "./git-floor";
+import { floorOnce, median, ms, requestWithCalls, snapshotSetup } from "./git-floor";
 import { generateBigRepo } from "./risk";
 
 /**
@@ -51,13 +51,13 @@ export async function run(args: string[]): Promise<void> {
 
     const warm = await requestWithCalls<WorktreeDiff>(sidecar, "/v1/worktrees/diff", body);
     if (warm.body.files.length !== 100) throw new Error(`expected 100 changed files, the diff has ${warm.body.files.length}`);
-    await floorOnce(warm.calls, base, snapshotPreparer(warm.calls, index));
+    await floorOnce(warm.calls, base, snapshotSetup(warm.calls, index));
     const sidecarTimes: number[] = [];
     const floorTimes: number[] = [];
     for (let i = 0; i < options.runs; i += 1) {
       const measured = await requestWithCalls<WorktreeDiff>(sidecar, "/v1/worktrees/diff", body);
       sidecarTimes.push(measured.ms);
-      floorTimes.push(await floorOnce(measured.calls, base, snapshotPreparer(measured.calls, index)));
+      floorTimes.push(await floorOnce(measured.calls, base, snapshotSetup(measured.calls, index)));
     }
     const s = median(sidecarTimes);
     const f = median(floorTimes);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { copyFile, mkdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SidecarProcess } from "../tests/helpers/sidecar-process";
 
@@ -88,19 +88,28 @@ function runOne(argv: readonly string[], cwd: string, env: Record<string, string
   });
 }
 
-/** The floor: the same commands back to back, timed; `prepare` (untimed) recreates what they expect on disk. */
-export async function floorOnce(calls: readonly GitCall[], base: { PATH: string; HOME: string }, prepare?: () => Promise<void>): Promise<number> {
-  if (prepare) await prepare();
-  const start = performance.now();
-  for (const { argv, env } of calls) await runOne(argv, argv[2] ?? "/", { ...base, ...env });
-  return performance.now() - start;
+/** What the floor's commands expect on disk, made before and removed after them (both untimed). */
+export type FloorSetup = { prepare(): Promise<void>; cleanup(): Promise<void> };
+
+/** The floor: the same commands back to back, timed. */
+export async function floorOnce(calls: readonly GitCall[], base: { PATH: string; HOME: string }, setup?: FloorSetup): Promise<number> {
+  await setup?.prepare();
+  try {
+    const start = performance.now();
+    for (const { argv, env } of calls) await runOne(argv, argv[2] ?? "/", { ...base, ...env });
+    return performance.now() - start;
+  } finally {
+    await setup?.cleanup();
+  }
 }
 
 /** For a replay of the diff: the snapshot index and scratch object folder its calls name, as the sidecar made them. */
-export function snapshotPreparer(calls: readonly GitCall[], worktreeIndex: string): () => Promise<void> {
+export function snapshotSetup(calls: readonly GitCall[], worktreeIndex: string): FloorSetup {
   const index = calls.map((call) => call.env.GIT_INDEX_FILE).find((value) => value !== undefined);
   const objects = calls.map((call) => call.env.GIT_OBJECT_DIRECTORY).find((value) => value !== undefined);
-  return async () => {
+  // The sidecar's scratch folder, which it had removed: the floor's copy goes too.
+  const scratch = index ? path.dirname(index) : objects ? path.dirname(objects) : null;
+  const prepare = async () => {
     if (objects) await mkdir(objects, { recursive: true });
     if (index) {
       // As the sidecar copies it: the original's modification time, a millisecond earlier.
@@ -110,6 +119,7 @@ export function snapshotPreparer(calls: readonly GitCall[], worktreeIndex: strin
       await utimes(index, mtime, mtime);
     }
   };
+  return { prepare, cleanup: async () => (scratch ? rm(scratch, { recursive: true, force: true }) : undefined) };
 }
 
 export async function generateFiles(root: string, files: number): Promise<void> {

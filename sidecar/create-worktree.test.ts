@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepoFixture, makeTempDir, type RepoFixture } from "../tests/helpers/git-repos";
@@ -35,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sidecar?.stop();
   await Promise.all([repo?.cleanup(), noHead?.cleanup(), noOrigin?.cleanup()]);
+  if (root) await rm(root, { recursive: true, force: true });
 });
 
 describe("repoPath with ~", () => {

@@ -12,6 +12,7 @@ import { startSidecar, type SidecarProcess } from "../tests/helpers/sidecar-proc
  * generated file, and the worktree's index and objects left as they were.
  */
 
+let root: string;
 let repo: RepoFixture;
 let noHead: RepoFixture;
 let sidecar: SidecarProcess;
@@ -86,7 +87,7 @@ async function buildChanges(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const root = await makeTempDir("boochat-diff-root-");
+  root = await makeTempDir("boochat-diff-root-");
   repo = await createRepoFixture({ worktreeRoot: root });
   noHead = await createRepoFixture({ worktreeRoot: root, setOriginHead: false });
   secretFile = path.join(repo.base, "secret.txt");
@@ -110,6 +111,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sidecar?.stop();
   await Promise.all([repo?.cleanup(), noHead?.cleanup()]);
+  if (root) await rm(root, { recursive: true, force: true });
 });
 
 describe("diff against the base", () => {

@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RiskReport } from "../server/schemas/risk-report";
@@ -14,6 +15,7 @@ type PushBody = { branch: string; commit: string; remoteRef: string; upstream: s
 type FetchBody = { repoPath: string; updated: Array<{ ref: string; from: string | null; to: string }>; reports: RiskReport[] };
 type ErrorBody = { error: { code: string; message: string }; report?: RiskReport };
 
+let root: string;
 let local: RepoFixture;
 let served: RepoFixture;
 let daemon: GitDaemon;
@@ -30,7 +32,7 @@ async function otherClone(repo: RepoFixture, name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const root = await makeTempDir("boochat-remote-root-");
+  root = await makeTempDir("boochat-remote-root-");
   local = await createRepoFixture({ worktreeRoot: root });
   served = await createRepoFixture({ worktreeRoot: root });
   [daemon, sidecar] = await Promise.all([startGitDaemon({ basePath: served.base, home: served.home }), startSidecar({ worktreeRoot: root })]);
@@ -40,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([sidecar?.stop(), daemon?.stop()]);
   await Promise.all([local?.cleanup(), served?.cleanup()]);
+  if (root) await rm(root, { recursive: true, force: true });
 });
 
 describe.each([

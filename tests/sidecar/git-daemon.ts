@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import net from "node:net";
+import path from "node:path";
 import { stopGroup } from "../../server/lib/process-group.mjs";
 import { testGitEnv } from "../helpers/git-repos";
 
@@ -10,7 +11,8 @@ import { testGitEnv } from "../helpers/git-repos";
  */
 export type GitDaemon = { port: number; url(name: string): string; stop(): Promise<void> };
 
-const DAEMON = "/usr/lib/git-core/git-daemon";
+/** git daemon ships with git itself, in its exec path (Debian: /usr/lib/git-core/git-daemon). */
+const DAEMON = path.join(execFileSync("git", ["--exec-path"], { encoding: "utf8" }).trim(), "git-daemon");
 
 /** A port nothing listens on right now (the daemon binds it a moment later). */
 export function freePort(): Promise<number> {
