@@ -3,7 +3,14 @@ import { AppError } from "./errors";
 import { worktreeDiffSchema, type DiffScope, type WorktreeDiff } from "./schemas/diff";
 import { riskReportSchema, type RiskReport } from "./schemas/risk-report";
 
-const worktreeSchema = z.object({ path: z.string(), branch: z.string(), head: z.string().nullable() });
+const worktreeSchema = z.object({
+  path: z.string(),
+  branch: z.string(),
+  head: z.string().nullable(),
+  /** origin/HEAD's branch, or null when the repository has none (then `warnings` says what that means). */
+  defaultBranch: z.string().nullable().default(null),
+  warnings: z.array(z.string()).default([]),
+});
 const reportsSchema = z.object({ reports: z.array(riskReportSchema) });
 const stashSchema = z.object({ stashed: z.boolean(), ref: z.string().nullable(), report: riskReportSchema });
 const commitSchema = z.object({ committed: z.boolean(), commit: z.string().nullable(), report: riskReportSchema });

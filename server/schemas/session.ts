@@ -3,12 +3,16 @@ import { idSchema, titleSchema } from "./ids";
 
 export const sessionCreateInput = z.object({
   title: titleSchema,
-  /** An absolute path to a git repository on the sidecar's host; the session then gets its own worktree. */
+  /**
+   * A git repository on the sidecar's host, as an absolute path or from the home folder there
+   * (`~/proj`); the session then gets its own worktree.
+   */
   repoPath: z
     .string()
     .trim()
     .min(1, "must not be empty")
-    .refine((value) => value.startsWith("/"), "must be an absolute path")
+    .max(4_096, "is too long")
+    .refine((value) => value.startsWith("/") || value === "~" || value.startsWith("~/"), "must be an absolute path (/home/me/proj) or start at your home folder (~/proj)")
     .optional(),
   /** The branch to check out in the worktree: an existing one, or a new one made from the default branch. */
   branch: z.string().trim().min(1, "must not be empty").max(200).optional(),

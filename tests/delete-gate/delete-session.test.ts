@@ -6,6 +6,7 @@ import { AppError } from "../../server/errors";
 import type { RiskReport } from "../../server/schemas/risk-report";
 import { createSidecarClient } from "../../server/sidecar-client";
 import { startCountingProxy } from "../helpers/counting-proxy";
+import { createRepoFixture } from "../helpers/git-repos";
 import { exists, makeUserRepo } from "../helpers/git-workdir";
 import { startSidecar } from "../helpers/sidecar-process";
 import { createTestDb } from "../helpers/test-db";
@@ -213,6 +214,18 @@ describe("the delete gate", () => {
     expect((await caller.session.get({ id: session.id })).worktree?.path).toBe(wt.path);
     expect((await caller.chat.list({ sessionId: session.id })).length).toBe(1);
     expect((await caller.worktree.orphans()).map((o) => o.path)).not.toContain(wt.path);
+  });
+
+  it("says at once when a repository has no origin/HEAD: no delete of the session could be verified", async () => {
+    const bare = await createRepoFixture({ setOriginHead: false, worktreeRoot: repo.worktreeRoot });
+    try {
+      const session = await caller.session.create({ title: "no origin head", repoPath: bare.clone });
+      expect(session.warnings).toEqual([expect.stringContaining("no origin/HEAD: BooChat cannot tell whether work is merged, so no delete of this session can be verified")]);
+      expect((await caller.session.create({ title: "with origin head", repoPath: repo.repo })).warnings).toEqual([]);
+      await caller.session.delete({ id: session.id, force: true });
+    } finally {
+      await bare.cleanup();
+    }
   });
 
   it("refuses a repository path that does not exist, naming the field once, and keeps no session", async () => {

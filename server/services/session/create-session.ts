@@ -29,16 +29,18 @@ export async function createSession(deps: { db: Db; sidecar: SidecarClient }, in
   });
   if (!input.repoPath) {
     publishSessionChange();
-    return { ...session, worktree: null };
+    return { ...session, worktree: null, warnings: [] as string[] };
   }
 
   try {
     const branch = input.branch ?? defaultBranchName(input.title, session.id);
     const worktree = await sidecar.createWorktree({ sessionId: session.id, repoPath: input.repoPath, branch });
+    // `~/proj` is the sidecar host's home: the row keeps the repository's real path.
+    const repoPath = input.repoPath.startsWith("~") ? (await sidecar.repository({ path: worktree.path })).repoPath : input.repoPath;
     await db.worktree.create({
       data: {
         sessionId: session.id,
-        repoPath: input.repoPath,
+        repoPath,
         path: worktree.path,
         branch: worktree.branch,
         baseRef: worktree.head,
@@ -46,7 +48,8 @@ export async function createSession(deps: { db: Db; sidecar: SidecarClient }, in
       },
     });
     publishSessionChange();
-    return { ...session, worktree };
+    // Warnings (no origin/HEAD: no delete of this session can be verified) are said at once.
+    return { ...session, worktree, warnings: worktree.warnings };
   } catch (error) {
     // The session is useless without the worktree the user asked for: roll it back.
     await db.session.delete({ where: { id: session.id } });
