@@ -219,6 +219,16 @@ describe("other scopes", () => {
     expect(result.files.map((entry) => entry.path).sort()).toEqual([".gitignore", "README.md"]);
   });
 
+  it("an unborn branch: every file is added, against the empty tree, with no base and no head", async () => {
+    const dir = await repo.addWorktree("unborn");
+    await repo.git(dir, ["checkout", "-q", "--orphan", "unborn-history"]);
+    await repo.git(dir, ["rm", "-q", "-rf", "."]);
+    await repo.write(dir, { "first.txt": "first\n" });
+    const result = await diff({ path: dir, scope: "base" });
+    expect(result).toMatchObject({ base: null, head: null, commits: [], truncated: false });
+    expect(result.files).toEqual([expect.objectContaining({ path: "first.txt", status: "added", additions: 1 })]);
+  });
+
   it("without origin/HEAD: the base is HEAD and no commits are listed", async () => {
     const result = await diff({ path: noHeadWorktree, scope: "base" });
     expect(result.base).toBe(result.head);
