@@ -34,6 +34,11 @@ export function ActivityProvider({ children }: { children: ReactNode }) {
   const [active, setActive] = useState<ActiveChat[]>([]);
   const [noted, setNoted] = useState<Map<string, { sessionId: string | null; status: ActiveChat["status"] | null }>>(new Map());
   const reloadSessions = () => {
+    // The sidebar's pages start again from the first (newest) one: a new session lands on top,
+    // and pages loaded further down would otherwise all be fetched again.
+    queryClient.setQueriesData<{ pages: unknown[]; pageParams: unknown[] }>({ queryKey: trpc.session.page.pathKey() }, (data) =>
+      data ? { pages: data.pages.slice(0, 1), pageParams: data.pageParams.slice(0, 1) } : data,
+    );
     void queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
   };

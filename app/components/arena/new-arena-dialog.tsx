@@ -37,7 +37,7 @@ export function NewArenaDialog(props: { sessionId: string; branch: string | null
           queryClient.invalidateQueries({ queryKey: trpc.arena.list.queryKey({ sessionId: props.sessionId }) }),
           queryClient.invalidateQueries({ queryKey: trpc.session.get.queryKey({ id: props.sessionId }) }),
           // Each contestant is an entry session of its own, listed under this one in the sidebar.
-          queryClient.invalidateQueries({ queryKey: trpc.session.list.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() }),
         ]);
         setPrompt("");
         setPicked(null);

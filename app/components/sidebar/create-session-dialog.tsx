@@ -24,7 +24,7 @@ export function CreateSessionDialog({ open, onOpenChange }: { open: boolean; onO
   const create = useMutation(
     trpc.session.create.mutationOptions({
       onSuccess: async (session) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.session.list.queryKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
         setTitle("");
         setRepoPath("");
         // The new session's message box takes the focus, not the New session button.

@@ -1,21 +1,21 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
-import { useTRPC } from "@/trpc/client";
+import { useDeferredValue, useState } from "react";
 import { Button } from "../ui/button";
 import { ThemeToggle } from "../ui/theme-toggle";
 import { useDeleteSessionFlow } from "../worktree/delete-session-flow";
 import { OrphanList } from "../worktree/orphan-list";
+import { CleanupDialog } from "./cleanup-dialog";
 import { CreateSessionDialog } from "./create-session-dialog";
-import { SessionItem } from "./session-item";
-import { groupArenaEntries } from "./session-row";
+import { SessionList } from "./session-list";
 
 export function Sidebar({ selectedId, className = "" }: { selectedId: string | null; className?: string }) {
-  const trpc = useTRPC();
-  const sessions = useQuery(trpc.session.list.queryOptions());
   const [creating, setCreating] = useState(false);
+  const [cleaning, setCleaning] = useState(false);
+  const [search, setSearch] = useState("");
+  // Typing stays quick: the list follows the words a moment later.
+  const query = useDeferredValue(search);
   const deletion = useDeleteSessionFlow({ selectedId });
 
   return (
@@ -29,39 +29,28 @@ export function Sidebar({ selectedId, className = "" }: { selectedId: string | n
         </Link>
         <ThemeToggle />
       </div>
-      <div className="px-3 pb-3">
+      <div className="space-y-2 px-3 pb-3">
         <Button variant="primary" className="w-full" onClick={() => setCreating(true)}>
           New session
         </Button>
+        <input
+          type="search"
+          aria-label="Search sessions"
+          placeholder="Search sessions"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          className="w-full rounded-md border border-zinc-400 bg-white px-2 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-950 focus-visible:outline-2 focus-visible:outline-indigo-500"
+        />
       </div>
-      <nav aria-label="Sessions" className="min-h-0 flex-1 overflow-y-auto px-2 pb-4">
-        {sessions.isPending ? (
-          <p className="px-2 text-sm text-zinc-700 dark:text-zinc-300">Loading sessions…</p>
-        ) : sessions.isError ? (
-          <p role="alert" className="px-2 text-sm text-red-700 dark:text-red-300">
-            Could not load sessions: {sessions.error.message}
-          </p>
-        ) : sessions.data.length === 0 ? (
-          <p className="px-2 text-sm text-zinc-700 dark:text-zinc-300">
-            No sessions yet. Click “New session” to start one: give it a title, and a repository path if the agent should work in a git worktree.
-          </p>
-        ) : (
-          <ul className="space-y-0.5">
-            {groupArenaEntries(sessions.data).map(({ session, entries }) => (
-              <SessionItem
-                key={session.id}
-                session={session}
-                entries={entries}
-                selectedId={selectedId}
-                deleting={deletion.pending}
-                onDelete={(target, targetEntries) => deletion.requestDelete({ ...target, entryCount: targetEntries.length })}
-              />
-            ))}
-          </ul>
-        )}
-      </nav>
+      <SessionList query={query} selectedId={selectedId} deleting={deletion.pending} onDelete={deletion.requestDelete} />
+      <div className="border-t border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <Button variant="ghost" className="min-h-7 w-full px-2 py-0.5 text-xs" onClick={() => setCleaning(true)}>
+          Clean up sessions
+        </Button>
+      </div>
       <OrphanList />
       <CreateSessionDialog open={creating} onOpenChange={setCreating} />
+      <CleanupDialog open={cleaning} onOpenChange={setCleaning} />
       {deletion.dialog}
     </aside>
   );

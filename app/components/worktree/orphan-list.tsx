@@ -42,7 +42,7 @@ function OrphanItem({ orphan }: { orphan: Orphan }) {
   const inspect = useQuery(trpc.worktree.inspect.queryOptions({ id: orphan.id }, { enabled: open, staleTime: 0, retry: false }));
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
-    await queryClient.invalidateQueries({ queryKey: trpc.session.list.queryKey() });
+    await queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
   };
   const reattach = useMutation(
     trpc.worktree.reattach.mutationOptions({
