@@ -49,3 +49,16 @@ export const REVIEW_ECHO_STEPS: ScriptStep[] = [
     return { text: `Review received in one message: ${refs.join(", ")}` };
   },
 ];
+
+/**
+ * Arena entries that change their worktree (issue 18's evidence and Compare): the model writes
+ * `answer.txt` in the directory the run's system prompt names, then says so.
+ */
+export const ARENA_WRITE_MARKER = "e2e-arena-write";
+export const ARENA_WRITE_STEPS: ScriptStep[] = [
+  ({ systemText }) => {
+    const cwd = /Working directory: (\S+)/.exec(systemText)?.[1] ?? "/nonexistent";
+    return { tool: "write", args: { filePath: `${cwd}/answer.txt`, content: `an answer written in ${cwd.split("/").at(-1)}\n` } };
+  },
+  { text: "Wrote my answer." },
+];

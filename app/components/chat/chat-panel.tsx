@@ -5,9 +5,10 @@ import { TRPCClientError } from "@trpc/client";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { applyChatEvent, type ChatView } from "./chat-view-reducer";
-import type { TaskView } from "@/server/schemas/chat-event";
+import type { ChatEvent, TaskView } from "@/server/schemas/chat-event";
 import { useTRPC } from "@/trpc/client";
 import { useActivity } from "../activity/activity-provider";
+import { useChatStreamHub, useHubEvents } from "./chat-stream-hub";
 import { ChatToolbar } from "./chat-toolbar";
 import { MessageBox, type SendOutcome } from "./message-box";
 import { MessageList } from "./message-list";
@@ -63,19 +64,18 @@ export function ChatPanel({ chatId, label = "Chat" }: { chatId: string; label?: 
 
   const reload = useCallback(() => queryClient.invalidateQueries({ queryKey: messagesKey }), [queryClient, messagesKey]);
 
+  const onEvent = (data: ChatEvent) => {
+    setView((current) => applyChatEvent(current, data));
+    if (data.type === "reset") void reload();
+    if (data.type === "task" && !ACTIVE.has(data.task.status)) void reload();
+  };
+  // Shown with others (the arena), the chat hears its events through their one shared stream.
+  const hub = useChatStreamHub(chatId);
+  useHubEvents(hub, chatId, messages.isSuccess, onEvent);
   const subscription = useSubscription(
-    trpc.chat.events.subscriptionOptions(
-      { chatId },
-      {
-        enabled: messages.isSuccess,
-        onData: ({ data }) => {
-          setView((current) => applyChatEvent(current, data));
-          if (data.type === "reset") void reload();
-          if (data.type === "task" && !ACTIVE.has(data.task.status)) void reload();
-        },
-      },
-    ),
+    trpc.chat.events.subscriptionOptions({ chatId }, { enabled: messages.isSuccess && hub === null, onData: ({ data }) => onEvent(data) }),
   );
+  const streamError = hub ? hub.error : subscription.status === "error" ? (subscription.error?.message ?? "connection lost") : null;
 
   // Until the stored messages are folded into the view, read them directly: a queued message
   // must not see "no task yet" on the first render and go out while the agent still runs.
@@ -136,9 +136,9 @@ export function ChatPanel({ chatId, label = "Chat" }: { chatId: string; label?: 
             {actionError}
           </p>
         ) : null}
-        {subscription.status === "error" ? (
+        {streamError ? (
           <p role="alert" className="text-xs text-amber-800 dark:text-amber-300">
-            Live updates are interrupted ({subscription.error?.message ?? "connection lost"}); reconnecting…
+            Live updates are interrupted ({streamError}); reconnecting…
           </p>
         ) : null}
 

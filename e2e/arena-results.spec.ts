@@ -1,0 +1,72 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { makeUserRepo } from "../tests/helpers/git-workdir";
+import { expect, test } from "./fixtures";
+import { ARENA_WRITE_MARKER } from "./support/scripted-model-script";
+import { trpcMutation } from "./ui-helpers";
+
+// An arena to a result (issue 18): each entry's evidence, two entries compared file by file, and
+// the losers deleted through the gate (one holding work is kept and shown, the clean one goes).
+// The entries' chats follow ONE event stream.
+
+type Repo = Awaited<ReturnType<typeof makeUserRepo>>;
+type Arena = { id: string; entries: Array<{ sessionId: string; title: string; chatId: string | null; worktreePath: string | null }> };
+let repo: Repo;
+test.beforeAll(async () => {
+  repo = await makeUserRepo();
+});
+test.afterAll(async () => {
+  await repo.cleanup();
+});
+
+test("an arena shows each entry's evidence, compares two entries, and deletes the clean loser while keeping the dirty one", async ({ page, request, db }) => {
+  test.setTimeout(180_000);
+  const session = await trpcMutation<{ id: string }>(request, "session.create", { title: "Arena to a result", repoPath: repo.repo });
+  const arena = await trpcMutation<Arena>(request, "arena.create", {
+    sessionId: session.id,
+    prompt: `${ARENA_WRITE_MARKER}: write your answer`,
+    agents: ["opencode", "opencode", "opencode"],
+  });
+  const streams: string[] = [];
+  page.on("request", (r) => {
+    if (/\/api\/trpc\/(chat\.events|chat\.eventsOf|sessionEvents\.onChange)\?/.test(r.url())) streams.push(new URL(r.url()).pathname);
+  });
+  await page.goto(`/sessions/${session.id}?arena=${arena.id}`);
+  const entries = page.getByRole("region", { name: /^Arena entry / });
+  await expect(entries).toHaveCount(3);
+  for (const entry of arena.entries) {
+    const evidence = page.getByRole("group", { name: `Evidence of ${entry.title}` });
+    await expect(evidence).toContainText(/^done · in \d+/, { timeout: 90_000 });
+    await expect(evidence).toContainText("1 file changed");
+    await expect(evidence).toContainText("+1");
+  }
+  // One stream for the three chats, one for the session events; none per chat.
+  expect(streams.filter((p) => p.endsWith("chat.events"))).toEqual([]);
+  expect(streams.filter((p) => p.endsWith("chat.eventsOf")).length).toBeGreaterThanOrEqual(1);
+
+  const [winner, dirtyLoser, cleanLoser] = arena.entries;
+  if (!winner?.chatId || !dirtyLoser?.worktreePath || !cleanLoser?.worktreePath) throw new Error("the arena has no three entries");
+  await fs.writeFile(path.join(dirtyLoser.worktreePath, "extra.md"), "kept for later\n");
+  // The third loser's answer is thrown away from outside: nothing in it would be lost.
+  await fs.rm(path.join(cleanLoser.worktreePath, "answer.txt"));
+
+  await page.getByRole("button", { name: "Compare" }).click();
+  const compare = page.getByRole("region", { name: "Compare entries" });
+  await compare.getByLabel("Left").selectOption({ label: winner.title });
+  await compare.getByLabel("Right").selectOption({ label: dirtyLoser.title });
+  await expect(compare.getByRole("group", { name: "Compare answer.txt" }).getByRole("region", { name: "Diff of answer.txt" })).toHaveCount(2);
+  const extra = compare.getByRole("group", { name: "Compare extra.md" });
+  await expect(extra.getByRole("group", { name: `extra.md in ${winner.title}` })).toContainText(`Unchanged in ${winner.title}`);
+  await expect(extra.getByRole("group", { name: `extra.md in ${dirtyLoser.title}` }).getByRole("region", { name: "Diff of extra.md" })).toBeVisible();
+  await page.getByRole("button", { name: "Show the chats" }).click();
+
+  await page.getByRole("button", { name: `Mark ${winner.title} as winner` }).click();
+  await page.getByRole("button", { name: "Delete the other entries" }).click();
+  const refusal = page.getByRole("alert").filter({ hasText: "would be lost" });
+  await expect(refusal).toContainText(`“${dirtyLoser.title}”`);
+  await expect(refusal).toContainText("extra.md");
+  await expect(refusal).toContainText("1 other entry was deleted");
+  await expect.poll(() => db.session.count({ where: { id: cleanLoser.sessionId } })).toBe(0);
+  expect(await db.session.count({ where: { id: dirtyLoser.sessionId } })).toBe(1);
+  await expect(page.getByRole("region", { name: `Arena entry ${cleanLoser.title}` })).toHaveCount(0);
+});
