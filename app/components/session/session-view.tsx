@@ -8,6 +8,7 @@ import { ArenaView } from "../arena/arena-view";
 import { ChangesView } from "../changes/changes-view";
 import { focusNextMessageBox } from "../chat/message-focus";
 import { CommitPanel } from "../worktree/commit-panel";
+import { SessionFinish } from "../worktree/session-finish";
 import { SessionHeader } from "./session-header";
 import { TabContent } from "./tab-content";
 import { TabStrip } from "./tab-strip";
@@ -55,6 +56,7 @@ export function SessionView({ sessionId, view = "tabs" }: { sessionId: string; v
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <SessionHeader sessionId={sessionId} session={session.data} view={view} onOpenArena={openArena} />
+      {session.data.worktree ? <SessionFinish sessionId={sessionId} session={session.data} /> : null}
 
       {session.data.worktree && searchParams.get("commit") === "1" ? (
         <CommitPanel sessionId={sessionId} onClose={() => router.replace(selected ? `${pathname}?tab=${encodeURIComponent(selected)}` : pathname)} />

@@ -5,7 +5,9 @@ import type { RiskReport } from "@/server/schemas/risk-report";
 import type { RunningTask } from "@/server/schemas/session";
 import { Button } from "../ui/button";
 import { useReturnFocus } from "../ui/return-focus";
+import { CommitsOnlyButtons, CommitsOnlyWords } from "./commits-only-actions";
 import { changesLinksOf, RiskReportView } from "./risk-report-view";
+import type { PullRequestLink } from "./use-pull-request-link";
 
 export type BlockState = {
   sessionId: string;
@@ -69,6 +71,10 @@ export function BlockDialog(props: {
   onStash: () => void;
   onStopAgents: () => void;
   onForce: () => void;
+  /** When only commits of the session's own clean worktree block: Push, Open pull request, Refresh. */
+  onPush: () => void;
+  onRefresh: () => void;
+  pullRequest: PullRequestLink | null;
   /** Another question (Force's) stands in front: hidden meanwhile, so only that question is seen and read. */
   covered?: boolean;
 }) {
@@ -76,6 +82,9 @@ export function BlockDialog(props: {
   const kind = kindOf(state);
   const paths = state ? state.reports.map((r) => r.path).join(", ") : "";
   const focus = useReturnFocus(state !== null);
+  // The session's own worktree, clean, blocked by commits alone: the ways to get them merged.
+  const own = state?.reports.length === 1 && state.worktreeSessions?.[state.reports[0]?.path ?? ""] === state.sessionId ? state.reports[0] : undefined;
+  const commitsOnly = kind === "at-risk" && own && !isDirty(own) && own.status === "at-risk" ? own : null;
   return (
     <AlertDialog.Root open={state !== null} onOpenChange={(open) => !open && props.onCancel()}>
       <AlertDialog.Portal>
@@ -104,6 +113,7 @@ export function BlockDialog(props: {
                 return <RiskReportView key={report.path} report={report} links={sessionId ? changesLinksOf(sessionId) : undefined} />;
               })}
             </div>
+            {commitsOnly ? <CommitsOnlyWords report={commitsOnly} pullRequest={props.pullRequest} /> : null}
             <p className="mt-3 text-sm text-zinc-700 dark:text-zinc-300">
               {kind === "agents-running" ? "Force stops the agents and deletes the session" : "Force deletes the session"}
               {paths ? (
@@ -131,7 +141,9 @@ export function BlockDialog(props: {
                   Stop agents
                 </Button>
               ) : null}
-              {kind === "at-risk" ? (
+              {commitsOnly ? (
+                <CommitsOnlyButtons report={commitsOnly} pullRequest={props.pullRequest} busy={props.busy} onPush={props.onPush} onRefresh={props.onRefresh} />
+              ) : kind === "at-risk" ? (
                 <>
                   <Button onClick={props.onCommit} disabled={props.busy}>
                     Commit
