@@ -21,7 +21,7 @@ test.afterAll(async () => {
 
 test("an arena shows each entry's evidence, compares two entries, and deletes the clean loser while keeping the dirty one", async ({ page, request, db }) => {
   test.setTimeout(180_000);
-  const session = await trpcMutation<{ id: string }>(request, "session.create", { title: "Arena to a result", repoPath: repo.repo });
+  const session = await trpcMutation<{ id: string; worktree: { path: string } }>(request, "session.create", { title: "Arena to a result", repoPath: repo.repo });
   const arena = await trpcMutation<Arena>(request, "arena.create", {
     sessionId: session.id,
     prompt: `${ARENA_WRITE_MARKER}: write your answer`,
@@ -61,6 +61,20 @@ test("an arena shows each entry's evidence, compares two entries, and deletes th
   await page.getByRole("button", { name: "Show the chats" }).click();
 
   await page.getByRole("button", { name: `Mark ${winner.title} as winner` }).click();
+
+  // Merge into session: refused while the session's worktree holds uncommitted work, then done.
+  const winnerPath = arena.entries[0]?.worktreePath ?? "";
+  await repo.git(winnerPath, "add", "answer.txt");
+  await repo.git(winnerPath, "commit", "-q", "-m", "the winning answer");
+  await fs.writeFile(path.join(session.worktree.path, "wip.md"), "in progress\n");
+  await page.getByRole("button", { name: "Merge into session" }).click();
+  const mergeRefusal = page.getByRole("alert").filter({ hasText: "Nothing was merged" });
+  await expect(mergeRefusal).toContainText("wip.md");
+  await fs.rm(path.join(session.worktree.path, "wip.md"));
+  await page.getByRole("button", { name: "Merge into session" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Merged:" })).toContainText("fast-forwarded");
+  expect(await fs.readFile(path.join(session.worktree.path, "answer.txt"), "utf8")).toContain("an answer written in");
+
   await page.getByRole("button", { name: "Delete the other entries" }).click();
   const refusal = page.getByRole("alert").filter({ hasText: "would be lost" });
   await expect(refusal).toContainText(`“${dirtyLoser.title}”`);

@@ -11,14 +11,14 @@ import { useNotifications } from "../ui/notifications";
 import { changesLinksOf, RiskReportView } from "../worktree/risk-report-view";
 import type { ArenaData } from "./arena-evidence";
 
-export type Refusal = { message: string; reports: RiskReport[]; running: RunningTask[] };
+export type Refusal = { message: string; reports: RiskReport[]; running: RunningTask[]; conflicts: string[] };
 
 /** What a refused arena action carries (a 409): its words, and the reports of the worktrees that hold work. */
 export function refusalOf(error: unknown): Refusal | null {
   if (!(error instanceof TRPCClientError)) return null;
   const data = (error as TRPCClientError<AppRouter>).data;
   if (data?.code !== "CONFLICT") return null;
-  return { message: error.message, reports: data.riskReports ?? [], running: data.runningTasks ?? [] };
+  return { message: error.message, reports: data.riskReports ?? [], running: data.runningTasks ?? [], conflicts: data.conflicts ?? [] };
 }
 
 /** A refusal in full, as the block dialog shows one: the words, the agents still at work, every worktree's report. */
@@ -26,6 +26,18 @@ export function RefusalView({ refusal, sessionOfPath }: { refusal: Refusal; sess
   return (
     <div role="alert" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950">
       <p className="font-medium">{refusal.message}</p>
+      {refusal.conflicts.length > 0 ? (
+        <div>
+          <p>{refusal.conflicts.length === 1 ? "The file in conflict" : "The files in conflict"} (nothing was changed):</p>
+          <ul className="ml-4 list-disc font-mono">
+            {refusal.conflicts.map((file) => (
+              <li key={file} className="break-all">
+                {file}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {refusal.running.length > 0 ? (
         <ul className="ml-4 list-disc">
           {refusal.running.map((t) => (
@@ -43,9 +55,17 @@ export function RefusalView({ refusal, sessionOfPath }: { refusal: Refusal; sess
   );
 }
 
+const MERGE_WORDS: Record<string, string> = {
+  "fast-forward": "fast-forwarded (no merge commit was needed)",
+  merged: "merged with a merge commit",
+  "up-to-date": "already there: nothing to merge",
+};
+
 /**
- * After a winner is marked: Delete the other entries (arena.cleanup, through the delete gate).
- * The clean losers go; any that hold work stay, and the refusal says which and why.
+ * After a winner is marked: Merge into session (the winner's branch into the session's, in its
+ * worktree; a conflict or uncommitted work there refuses and changes nothing) and Delete the other
+ * entries (arena.cleanup, through the delete gate: the clean losers go, any that hold work stay,
+ * and the refusal says which and why).
  */
 export function ArenaWinnerActions({ arena }: { arena: ArenaData }) {
   const trpc = useTRPC();
@@ -61,12 +81,39 @@ export function ArenaWinnerActions({ arena }: { arena: ArenaData }) {
       onError: () => void queryClient.invalidateQueries({ queryKey: trpc.arena.pathKey() }),
     }),
   );
+  const merge = useMutation(
+    trpc.arena.merge.mutationOptions({
+      onSuccess: async (merged) => {
+        notify({ title: `The winner's branch ${merged.branch} was ${MERGE_WORDS[merged.result] ?? merged.result}`, body: "It is in the session's branch and worktree now." });
+        await queryClient.invalidateQueries({ queryKey: trpc.worktree.pathKey() });
+      },
+    }),
+  );
   if (!arena.winnerChatId) return null;
+  const winner = arena.entries.find((e) => e.chatId === arena.winnerChatId);
+  const mergeRefusal = merge.error ? refusalOf(merge.error) : null;
   const losers = arena.entries.filter((e) => e.chatId !== arena.winnerChatId);
   const refusal = cleanup.error ? refusalOf(cleanup.error) : null;
   const sessionOfPath = (path: string) => arena.entries.find((e) => e.worktreePath === path)?.sessionId ?? null;
   return (
     <div className="space-y-2 border-b border-zinc-200 px-3 py-2 text-sm md:px-5 dark:border-zinc-800">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button variant="primary" disabled={merge.isPending || !winner?.branch} onClick={() => merge.mutate({ arenaId: arena.id })}>
+          {merge.isPending ? "Merging…" : "Merge into session"}
+        </Button>
+        <span className="text-xs text-zinc-700 dark:text-zinc-300">Brings {winner?.branch ? <span className="font-mono">{winner.branch}</span> : "the winner's branch"} into this session's branch.</span>
+      </div>
+      {merge.data ? (
+        <p role="status" className="text-green-800 dark:text-green-300">
+          Merged: {MERGE_WORDS[merge.data.result] ?? merge.data.result}.
+        </p>
+      ) : null}
+      {mergeRefusal ? <RefusalView refusal={mergeRefusal} sessionOfPath={() => arena.sessionId} /> : null}
+      {merge.error && !mergeRefusal ? (
+        <p role="alert" className="text-red-700 dark:text-red-300">
+          {merge.error.message}
+        </p>
+      ) : null}
       <div className="flex flex-wrap items-center gap-2">
         {losers.length > 0 ? (
           <Button variant="secondary" disabled={cleanup.isPending} onClick={() => cleanup.mutate({ arenaId: arena.id })}>
