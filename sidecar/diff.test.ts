@@ -196,6 +196,14 @@ describe("other scopes", () => {
     expect(names).toEqual(expect.arrayContaining(["keep.txt", "staged.txt", "new/dir/deep/untracked.txt", "renamed.txt"]));
   });
 
+  it("against: from a given commit instead of the merge base (an arena entry against the arena's base)", async () => {
+    const result = await diff({ path: changes, scope: "base", against: branchCommit });
+    expect(result.base).toBe(branchCommit);
+    expect(result.files.map((entry) => entry.path)).not.toContain("committed.txt");
+    expect(result.files.map((entry) => entry.path)).toContain("second.txt");
+    expect(result.commits.map((entry) => entry.subject)).toEqual(["branch: add second.txt"]);
+  });
+
   it("commit: that commit against its first parent", async () => {
     const result = await diff({ path: changes, scope: "base", commit: branchCommit.slice(0, 12) });
     expect(result.base).toBe(await repo.git(changes, ["rev-parse", `${branchCommit}^`]));
@@ -280,6 +288,20 @@ describe("refusals", () => {
     const response = await sidecar.request<ErrorBody>("POST", "/v1/worktrees/diff", { path: changes, scope: "base", commit: "0123456789abcdef" });
     expect(response.status).toBe(400);
     expect(response.body.error.message).toBe("commit: 0123456789abcdef is not a commit of the repository (or names several)");
+  });
+
+  it("answers 400 for an against the repository does not have, or one beside commit or uncommitted", async () => {
+    const unknown = await sidecar.request<ErrorBody>("POST", "/v1/worktrees/diff", { path: changes, scope: "base", against: "0123456789abcdef" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toBe("against: 0123456789abcdef is not a commit of the repository (or names several)");
+    for (const body of [
+      { scope: "base", against: branchCommit, commit: branchCommit },
+      { scope: "uncommitted", against: branchCommit },
+    ]) {
+      const response = await sidecar.request<ErrorBody>("POST", "/v1/worktrees/diff", { path: changes, ...body });
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toBe("against: only with scope base and without commit");
+    }
   });
 
   it("answers 400 for a worktree path outside the root, also through a symbolic link", async () => {

@@ -15,7 +15,7 @@ export const DEFAULT_DIFF_MAX_BYTES = 2 * 1024 * 1024;
 export const MAX_DIFF_FILES = 5_000;
 export const MAX_DIFF_COMMITS = 100;
 
-export type DiffRequest = { scope: DiffScope; commit?: string; maxBytes: number; paths?: readonly string[] };
+export type DiffRequest = { scope: DiffScope; commit?: string; against?: string; maxBytes: number; paths?: readonly string[] };
 
 /**
  * A file's share of the byte budget: its even share among up to ten files, never less than 64 KiB,
@@ -69,34 +69,50 @@ async function readFiles(ctx: GitContext, dir: string, sides: DiffSides, guard: 
   return { files, truncated: matching.length > records.length || files.some((file) => file.truncated) };
 }
 
-/** The commit the diff starts from: the commit's parent, HEAD, or HEAD's merge base with the default branch. */
-async function baseOf(ctx: GitContext, dir: string, head: string | null, defaultRef: string | null, request: DiffRequest): Promise<string | null> {
+/** A commit id from the request, resolved in the repository; 400 in words when it names none. */
+async function requireCommit(ctx: GitContext, dir: string, field: string, commit: string): Promise<string> {
+  const resolved = await resolveCommit(ctx, dir, commit);
+  if (resolved === null) throw new HttpError(400, "invalid-input", `${field}: ${commit} is not a commit of the repository (or names several)`);
+  return resolved;
+}
+
+/** The commit the diff starts from: `against`, HEAD, or HEAD's merge base with the default branch. */
+async function baseOf(ctx: GitContext, dir: string, head: string | null, defaultRef: string | null, against: string | null, request: DiffRequest): Promise<string | null> {
+  if (against !== null) return against;
   if (head === null) return null;
   if (request.scope === "uncommitted" || defaultRef === null) return head;
   return readMergeBase(ctx, dir, head, defaultRef);
 }
 
+/** The branch's commits that the default branch (or `against`) lacks, newest first. */
+async function commitsOf(ctx: GitContext, dir: string, head: string | null, since: string | null): Promise<WorktreeDiff["commits"]> {
+  return head === null || since === null ? [] : listFirstCommitsNotIn(ctx, dir, head, [since], MAX_DIFF_COMMITS);
+}
+
 async function commitSides(ctx: GitContext, dir: string, commit: string): Promise<{ base: string | null; sides: DiffSides }> {
-  const resolved = await resolveCommit(ctx, dir, commit);
-  if (resolved === null) throw new HttpError(400, "invalid-input", `commit: ${commit} is not a commit of the repository (or names several)`);
+  const resolved = await requireCommit(ctx, dir, "commit", commit);
   const parent = await readFirstParent(ctx, dir, resolved);
   return { base: parent, sides: { kind: "trees", from: parent ?? (await readEmptyTree(ctx, dir)), to: resolved } };
 }
 
 /**
  * The worktree's changes (docs/SIDECAR.md, "Diff"): against the merge base with the default branch
- * (without one: against HEAD), against HEAD, or one commit against its first parent. Throws
+ * (without one: against HEAD; or against a given commit), against HEAD, or one commit against its first parent. Throws
  * UnverifiableConfigError when the repository's drivers cannot be switched off, GitError when git fails.
  */
 export async function readWorktreeDiff(ctx: GitContext, dir: string, dirs: WorktreeDirs, request: DiffRequest): Promise<WorktreeDiff> {
-  const [guard, head] = await Promise.all([readRepoGuard(ctx, dir, { submodules: true }), readHead(ctx, dir)]);
+  const [guard, head, against] = await Promise.all([
+    readRepoGuard(ctx, dir, { submodules: true }),
+    readHead(ctx, dir),
+    request.against === undefined ? null : requireCommit(ctx, dir, "against", request.against),
+  ]);
   const defaultRef = dirs.defaultBranchRef;
-  const commitsPromise = head !== null && defaultRef !== null ? listFirstCommitsNotIn(ctx, dir, head, [defaultRef], MAX_DIFF_COMMITS) : Promise.resolve([]);
+  const commitsPromise = commitsOf(ctx, dir, head, against ?? defaultRef);
   if (request.commit !== undefined) {
     const [{ base, sides }, commits] = await Promise.all([commitSides(ctx, dir, request.commit), commitsPromise]);
     return { base, head, commits, ...(await readFiles(ctx, dir, sides, guard, request)) };
   }
-  const [base, commits] = await Promise.all([baseOf(ctx, dir, head, defaultRef, request), commitsPromise]);
+  const [base, commits] = await Promise.all([baseOf(ctx, dir, head, defaultRef, against, request), commitsPromise]);
   const from = base ?? (await readEmptyTree(ctx, dir));
   const read = await withWorktreeSnapshot(ctx, dir, dirs, guard, (env) => readFiles(ctx, dir, { kind: "index", base: from, env }, guard, request));
   return { base, head, commits, ...read };

@@ -22,13 +22,17 @@ const worktreeFile = z
     "must be a plain path inside the worktree (no '..', '.' or doubled '/')",
   );
 
+const commitId = z
+  .string({ error: "must be a string" })
+  .regex(/^[0-9a-f]{4,64}$/, "must be a commit id (4 to 64 hex digits)")
+  .optional();
+
 const diffInput = z.object({
   path: absolutePath,
   scope: diffScopeSchema,
-  commit: z
-    .string({ error: "must be a string" })
-    .regex(/^[0-9a-f]{4,64}$/, "must be a commit id (4 to 64 hex digits)")
-    .optional(),
+  commit: commitId,
+  /** scope "base" from this commit instead of the merge base (an arena entry against the arena's base) */
+  against: commitId,
   maxBytes: z
     .number({ error: "must be a number" })
     .int("must be a whole number")
@@ -45,9 +49,12 @@ export const diffRoute: Route = {
   auth: true,
   async handle(ctx, body) {
     const input = parseInput(diffInput, body);
+    if (input.against !== undefined && (input.commit !== undefined || input.scope !== "base")) {
+      throw new HttpError(400, "invalid-input", "against: only with scope base and without commit");
+    }
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
-    const request = { scope: input.scope, commit: input.commit, maxBytes: input.maxBytes ?? DEFAULT_DIFF_MAX_BYTES, paths: input.paths };
+    const request = { scope: input.scope, commit: input.commit, against: input.against, maxBytes: input.maxBytes ?? DEFAULT_DIFF_MAX_BYTES, paths: input.paths };
     try {
       return ok(await readWorktreeDiff(ctx.git, target.real, dirs, request));
     } catch (error) {
