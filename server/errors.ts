@@ -12,6 +12,7 @@ export type AppErrorCode =
   | "SERVICE_UNAVAILABLE"
   | "TIMEOUT"
   | "TOO_MANY_REQUESTS"
+  | "BAD_GATEWAY"
   | "INTERNAL_SERVER_ERROR";
 
 /** Domain data carried to the client in `error.data`. */

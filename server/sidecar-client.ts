@@ -22,6 +22,7 @@ const errorSchema = z.object({
 });
 const pushSchema = z.object({ branch: z.string(), commit: z.string(), remoteRef: z.string(), upstream: z.string().nullable(), upToDate: z.boolean(), report: riskReportSchema });
 const fetchSchema = z.object({ repoPath: z.string(), updated: z.array(z.object({ ref: z.string(), from: z.string().nullable(), to: z.string().nullable() })), reports: z.array(riskReportSchema) });
+const originSchema = z.object({ url: z.string().nullable(), usable: z.boolean(), refusal: z.string().nullable(), branch: z.string().nullable(), defaultBranch: z.string().nullable() });
 const mergeSchema = z.object({ result: z.enum(["fast-forward", "merged", "up-to-date"]), head: z.string(), branch: z.string(), report: riskReportSchema });
 
 export type SidecarWorktree = z.infer<typeof worktreeSchema>;
@@ -66,6 +67,8 @@ export class SidecarRequestError extends Error {
 export function sidecarFailure(what: string, error: unknown, field?: string): unknown {
   if (error instanceof SidecarUnavailableError) return new AppError("SERVICE_UNAVAILABLE", `${what}: ${error.message}`);
   if (error instanceof SidecarRequestError) {
+    // 502: origin refused or could not be reached (credentials, network): its words, and the report.
+    if (error.status === 502) return new AppError("BAD_GATEWAY", `${what}: ${error.message}`, error.report ? { riskReports: [error.report] } : {});
     // 409: the worktree's state refuses it (work at risk, a conflict, a remote that refused, a
     // config the sidecar cannot switch off): the user sees why, with the fresh report when sent.
     if (error.status === 409) {
@@ -100,14 +103,18 @@ export type SidecarClient = {
   fetch(input: { repoPath: string }): Promise<FetchResult>;
   /** Brings `branch` into the worktree at `path` (fast-forward, else a merge commit); a conflict changes nothing. */
   merge(input: { path: string; branch: string; message: string }): Promise<MergeResult>;
+  /** Where the worktree's branch would be pushed: origin's URL (no credentials), its branch and the default branch. */
+  origin(input: { path: string }): Promise<OriginResult>;
 };
+
+export type OriginResult = z.infer<typeof originSchema>;
 
 export type PushResult = z.infer<typeof pushSchema>;
 export type FetchResult = z.infer<typeof fetchSchema>;
 export type MergeResult = z.infer<typeof mergeSchema>;
 
-/** Push and fetch reach the network: they may take as long as a slow remote does. */
-const NETWORK_TIMEOUT_MS = 120_000;
+/** Push and fetch reach the network: a little longer than the sidecar's own limit (300 s by default), so its answer says why. */
+const NETWORK_TIMEOUT_MS = 330_000;
 
 export type SidecarClientOptions = { url: string; token: string; timeoutMs?: number };
 
@@ -146,7 +153,9 @@ export function createSidecarClient(options: SidecarClientOptions): SidecarClien
   function fail(status: number, json: unknown): never {
     const parsed = errorSchema.safeParse(json);
     const message = parsed.success ? parsed.data.error.message : `the sidecar answered ${status}`;
-    if (status >= 500) throw new SidecarUnavailableError(message);
+    // A 502 with a remote-* code is origin's answer to a push or fetch, said in words: not the sidecar failing.
+    const remote = status === 502 && parsed.success && parsed.data.error.code?.startsWith("remote-");
+    if (status >= 500 && !remote) throw new SidecarUnavailableError(message);
     throw new SidecarRequestError(status, message, parsed.success ? { code: parsed.data.error.code, report: parsed.data.report, files: parsed.data.files } : {});
   }
 
@@ -208,6 +217,11 @@ export function createSidecarClient(options: SidecarClientOptions): SidecarClien
       const { status, json } = await post("/v1/worktrees/merge", input);
       if (status !== 200) fail(status, json);
       return parse(mergeSchema, json, "merge");
+    },
+    async origin(input) {
+      const { status, json } = await post("/v1/worktrees/origin", input);
+      if (status !== 200) fail(status, json);
+      return parse(originSchema, json, "origin");
     },
   };
 }

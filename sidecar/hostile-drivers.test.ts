@@ -189,6 +189,12 @@ describe("drivers no -c switch could name", () => {
     expect(await markersLeft()).toEqual([]);
   });
 
+  it("origin lookup: runs none", async () => {
+    const response = await sidecar.request<{ branch: string | null }>("POST", "/v1/worktrees/origin", { path: dirty });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(await markersLeft()).toEqual([]);
+  });
+
   it("worktree lookup: runs none", async () => {
     const response = await sidecar.request<{ repoPath: string }>("POST", "/v1/worktrees/repository", { path: dirty });
     expect(response.status, JSON.stringify(response.body)).toBe(200);

@@ -15,6 +15,7 @@ import { mergeRoute } from "./routes/merge";
 import { removeRoute } from "./routes/remove";
 import { riskRoute } from "./routes/risk";
 import { stashRoute } from "./routes/stash";
+import { worktreeOriginRoute } from "./routes/worktree-origin";
 import { worktreeRepositoryRoute } from "./routes/worktree-repository";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -27,6 +28,7 @@ export const ROUTES: readonly Route[] = [
   commitRoute,
   removeRoute,
   worktreeRepositoryRoute,
+  worktreeOriginRoute,
   diffRoute,
   pushRoute,
   fetchRoute,

@@ -85,6 +85,23 @@ describe("finishing a session", () => {
   });
 });
 
+describe("the pull request link", () => {
+  it("opens the host's new pull request page for the branch against the default branch, or says in words why there is none", async () => {
+    const session = await api.session.create({ title: "link me", repoPath: repo.repo });
+    const branch = session.worktree?.branch ?? "";
+    const local = await api.worktree.pullRequestUrl({ sessionId: session.id });
+    expect(local).toEqual({ url: null, reason: `origin (${repo.origin}) is not on a host BooChat knows (GitHub, GitLab, Gitea/Forgejo, Bitbucket): open a pull request of ${branch} into main there` });
+    await repo.git(repo.repo, "config", "remote.origin.pushurl", "https://me:token@github.com/acme/widget.git");
+    try {
+      const github = await api.worktree.pullRequestUrl({ sessionId: session.id });
+      expect(github.url).toBe(`https://github.com/acme/widget/compare/main...${branch}?expand=1`);
+    } finally {
+      await repo.git(repo.repo, "config", "--unset", "remote.origin.pushurl");
+    }
+    await api.session.delete({ id: session.id });
+  });
+});
+
 /** An arena started from `origin` with two entry sessions whose worktrees branch from its branch. */
 async function arenaFrom(originId: string, originBranch: string, title: string) {
   const arena = await testDb.db.arena.create({ data: { sessionId: originId, prompt: `${title}: make it better` } });

@@ -2,6 +2,7 @@ import { riskBadgesInput, sessionCommitInput, sessionIdOnlyInput, sessionWorktre
 import { riskBadges } from "../../services/worktree/risk-badges";
 import { fetchSessionOrigin } from "../../services/worktree/fetch-session-origin";
 import { pushSessionWorktree } from "../../services/worktree/push-session-worktree";
+import { sessionPullRequestUrl } from "../../services/worktree/session-pull-request";
 import { sessionDiff } from "../../services/worktree/session-diff";
 import { inspectOrphan, listOrphans, reattachOrphan, removeOrphan } from "../../services/worktree/orphans";
 import { commitSessionWorktree, sessionWorktreeRisk, stashSessionWorktree } from "../../services/worktree/session-worktree-actions";
@@ -21,6 +22,8 @@ export const worktreeRouter = router({
   push: publicProcedure.input(sessionIdOnlyInput).mutation(({ ctx, input }) => pushSessionWorktree(ctx, input.sessionId)),
   /** The Finish panel's Refresh: fetches origin, so a pull request merged on the server counts as merged. */
   fetch: publicProcedure.input(sessionIdOnlyInput).mutation(({ ctx, input }) => fetchSessionOrigin(ctx, input.sessionId)),
+  /** The Finish panel's "Open pull request": the host's page for it, or why there is none, in words. */
+  pullRequestUrl: publicProcedure.input(sessionIdOnlyInput).query(({ ctx, input }) => sessionPullRequestUrl(ctx, input.sessionId)),
   /** The session's changes for the Changes view (a snapshot, with the time it was taken). */
   diff: publicProcedure.input(worktreeDiffInput).query(({ ctx, input }) => sessionDiff(ctx, input)),
 });
