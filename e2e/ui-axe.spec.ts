@@ -80,6 +80,11 @@ for (const { name, viewport } of sizes) {
         await expect(page.getByRole("navigation", { name: "Sessions" })).toContainText(`Axe chat ${name}`);
         await expectAccessible(page, at("home"));
 
+        await page.getByRole("button", { name: "Clean up sessions" }).click();
+        await expect(page.getByRole("dialog", { name: "Clean up sessions" })).not.toContainText("Checking the worktrees");
+        await expectAccessible(page, at("clean-up dialog"));
+        await page.keyboard.press("Escape");
+
         await page.getByRole("button", { name: "New session" }).click();
         await expect(page.getByRole("dialog", { name: "New session" })).toBeVisible();
         await expectAccessible(page, at("new-session dialog"));
@@ -121,6 +126,21 @@ for (const { name, viewport } of sizes) {
         const entries = page.getByRole("region", { name: /^Arena entry / });
         for (const index of [0, 1]) await expect(entries.nth(index).getByText(/ · done · /)).toBeVisible({ timeout: 60_000 });
         await expectAccessible(page, at("arena"));
+        await page.getByRole("button", { name: "Compare" }).click();
+        await expect(page.getByRole("region", { name: "Compare entries" })).toContainText("Neither entry changed a file");
+        await expectAccessible(page, at("arena compare"));
+
+        // The Changes view with a comment being written, in both layouts.
+        await page.goto(`/sessions/${worked.id}/changes`);
+        const notes = page.getByRole("region", { name: "Diff of notes.md" });
+        await notes.getByRole("button", { name: "Comment on notes.md line 1" }).click();
+        await expect(page.getByLabel("Comment on notes.md:1")).toBeFocused();
+        await expectAccessible(page, at("changes view"));
+        await page.getByRole("button", { name: "Split" }).click();
+        await expect(page.getByRole("button", { name: "Split" })).toHaveAttribute("aria-pressed", "true");
+        await expectAccessible(page, at("changes view, split"));
+        await page.getByRole("button", { name: "Unified" }).click();
+
       }
     });
   });

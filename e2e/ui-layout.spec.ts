@@ -87,11 +87,25 @@ for (const { name, viewport } of sizes) {
       await expectNoSideScroll(page);
       // Both answered before the delete below (running agents would block it first).
       for (const index of [0, 1]) await expect(entries.nth(index).getByText(/ · done · /)).toBeVisible({ timeout: 60_000 });
+      await page.getByRole("button", { name: "Compare" }).click();
+      await expect(page.getByRole("region", { name: "Compare entries" })).toBeVisible();
+      await expectNoSideScroll(page);
       await page.getByRole("button", { name: "Back to tabs" }).click();
 
       // The block dialog: every button on screen.
       const worktree = (await page.getByLabel("Worktree path").textContent()) ?? "";
       await fs.writeFile(path.join(worktree, "draft.md"), "unsaved idea\n");
+
+      // The Changes view: the file list, the diff in both layouts and the comment form fit.
+      await page.getByRole("navigation", { name: "Session views" }).getByRole("link", { name: "Changes" }).click();
+      const draft = page.getByRole("region", { name: "Diff of draft.md" });
+      await draft.getByRole("button", { name: "Comment on draft.md line 1" }).click();
+      await expect(page.getByRole("button", { name: "Add comment" })).toBeVisible();
+      await expectNoSideScroll(page);
+      await page.getByRole("button", { name: "Split" }).click();
+      await expect(page.getByRole("button", { name: "Split" })).toHaveAttribute("aria-pressed", "true");
+      await expectNoSideScroll(page);
+      if (screenshots && phone) await page.screenshot({ path: "docs/images/phone-changes.png" });
       await showSessionList(page, phone);
       await expectNoSideScroll(page);
       if (screenshots && phone) await page.screenshot({ path: "docs/images/phone-sessions.png" });

@@ -59,7 +59,7 @@ export function ArenaView({ arenaId, onClose }: { arenaId: string; onClose: () =
       ) : (
         <ChatStreamHub chatIds={chatIds}>
           {/* Side by side from 768 px on (scrolling sideways inside when they do not fit); one under another on a phone. */}
-          <div className="grid min-h-0 flex-1 auto-rows-[minmax(28rem,1fr)] grid-cols-[minmax(0,1fr)] gap-px overflow-y-auto bg-zinc-200 md:auto-cols-[minmax(18rem,1fr)] md:auto-rows-auto md:grid-flow-col md:grid-cols-none md:overflow-x-auto md:overflow-y-hidden dark:bg-zinc-800">
+          <div className="grid min-h-0 flex-1 auto-rows-[minmax(24rem,1fr)] grid-cols-[minmax(0,1fr)] gap-px overflow-y-auto bg-zinc-200 md:auto-cols-[minmax(18rem,1fr)] md:auto-rows-auto md:grid-flow-col md:grid-cols-none md:overflow-x-auto md:overflow-y-hidden dark:bg-zinc-800">
             {entries.map((entry) => (
               <ArenaEntryColumn
                 key={entry.sessionId}

@@ -14,8 +14,7 @@ import { BlockDialog, type BlockState } from "./block-dialog";
 import { ConfirmDeleteSession, ConfirmForceDelete, worktreeSessionsOf, type SessionRef } from "./delete-confirmations";
 import { deleteNotice, type StashSummary } from "./delete-outcome";
 import { stashAll } from "./stash-all";
-import { describeRisk } from "@/server/schemas/describe-risk";
-import { usePullRequestLink } from "./use-pull-request-link";
+import { useCommitsOnlyExits } from "./use-commits-only-exits";
 
 /** What a refused delete carries: the risk reports and the agents still running (either may be empty). */
 function refusalOf(error: unknown): { reports: RiskReport[]; runningTasks: RunningTask[] } | null {
@@ -56,9 +55,7 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
   const del = useMutation(trpc.session.delete.mutationOptions());
   const stash = useMutation(trpc.worktree.stash.mutationOptions());
   const stopAgents = useMutation(trpc.session.stopAgents.mutationOptions());
-  const push = useMutation(trpc.worktree.push.mutationOptions());
-  const fetchOrigin = useMutation(trpc.worktree.fetch.mutationOptions());
-  const busy = del.isPending || stash.isPending || stopAgents.isPending || push.isPending || fetchOrigin.isPending;
+  const busy = del.isPending || stash.isPending || stopAgents.isPending;
 
   async function attempt(session: SessionRef, input: { force?: boolean }, notice: string | null, stashed: StashSummary | null = null) {
     try {
@@ -112,36 +109,12 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
     }
   }
 
-  /** After Push or Refresh: the fresh report in place of the old; nothing at risk any more, the delete goes on. */
-  async function recheck(done: string, report: RiskReport | null) {
-    if (!blocked || !report) return;
-    if (report.status === "clean") return attempt(blocked.session, {}, `${done} Nothing is at risk any more.`);
-    const reports = [report, ...blocked.block.reports.filter((r) => r.path !== report.path)];
-    setFlow({ ...blocked, block: { ...blocked.block, reports, notice: `${done} Still at risk: ${describeRisk(reports)}.` }, error: null });
-  }
-
-  async function onPush() {
-    if (!blocked) return;
-    try {
-      const pushed = await push.mutateAsync({ sessionId: blocked.session.id });
-      await recheck(pushed.upToDate ? "origin already had every commit." : `Pushed ${pushed.branch} to origin.`, pushed.report);
-    } catch (err) {
-      fail(err);
-    }
-  }
-
-  async function onRefresh() {
-    if (!blocked) return;
-    try {
-      const fetched = await fetchOrigin.mutateAsync({ sessionId: blocked.session.id });
-      await recheck("Fetched origin.", fetched.report);
-    } catch (err) {
-      fail(err);
-    }
-  }
-
-  const ownReport = blocked?.block.reports.find((r) => r.path === blocked.session.worktree?.path) ?? null;
-  const pullRequest = usePullRequestLink(blocked?.session.id ?? "", ownReport);
+  const exits = useCommitsOnlyExits({
+    blocked: blocked ? { sessionId: blocked.session.id, ownPath: blocked.session.worktree?.path ?? null, reports: blocked.block.reports } : null,
+    retry: (notice) => (blocked ? attempt(blocked.session, {}, notice) : Promise.resolve()),
+    update: (reports, notice) => blocked && setFlow({ ...blocked, block: { ...blocked.block, reports, notice }, error: null }),
+    fail,
+  });
 
   const dialog = (
     <>
@@ -155,7 +128,7 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
       />
       <BlockDialog
         state={blocked?.block ?? null}
-        busy={busy}
+        busy={busy || exits.busy}
         error={blocked?.error ?? null}
         onCancel={() => setFlow({ step: "idle" })}
         onCommit={() => {
@@ -166,9 +139,9 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
         onStash={() => void onStash()}
         onStopAgents={() => void onStopAgents()}
         onForce={() => blocked && setFlow({ ...blocked, askingForce: true, error: null })}
-        onPush={() => void onPush()}
-        onRefresh={() => void onRefresh()}
-        pullRequest={pullRequest}
+        onPush={() => void exits.onPush()}
+        onRefresh={() => void exits.onRefresh()}
+        pullRequest={exits.pullRequest}
         covered={blocked?.askingForce ?? false}
       />
       <ConfirmForceDelete
