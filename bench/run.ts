@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   delete: () => import("./delete"),
   message: () => import("./message"),
   diff: () => import("./diff"),
+  sessions: () => import("./sessions"),
 };
 
 async function main(): Promise<void> {
