@@ -53,6 +53,7 @@ export function unavailableRuntime(reason: AppError): AgentRuntime {
     sendMessage: fail,
     stopTasks: async () => undefined,
     forgetChats: async () => undefined,
+    prepareChat: async () => false,
     listAgents: () => [],
     chatDirectory: fail,
     start: fail,

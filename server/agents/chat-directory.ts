@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import { AppError, notFound } from "../errors";
 
 export type ChatDirectory = {
-  /** Where the agent works: the session's worktree, or the chat's scratch folder. */
+  /** Where the agent works: the session's worktree, else its session's (or a standalone chat's own) scratch folder. */
   path: string;
   worktreeId: string | null;
   sessionId: string | null;
@@ -13,8 +13,9 @@ export type ChatDirectory = {
 
 /**
  * The folder a chat's agent works in: `chats.session_id → worktrees.path` (a worktree not
- * removed). A chat without a worktree (chat-only session, standalone chat) gets its own scratch
- * folder `<scratch root>/<chatId>` (BOOCHAT_SCRATCH_DIR), so an agent never runs in BooChat's
+ * removed). Without a worktree, the tabs of a chat-only session share a scratch folder
+ * `<scratch root>/<sessionId>` and a standalone chat has its own, `<scratch root>/<chatId>`
+ * (BOOCHAT_SCRATCH_DIR), so an agent never runs in BooChat's
  * own directory nor in its data folder, beside its tokens.
  */
 export async function resolveChatDirectory(db: Db, chatId: string, scratchRoot: string): Promise<ChatDirectory> {
@@ -38,7 +39,7 @@ export type ChatDirectoryRow = {
   session: { worktree: WorktreeRow | null } | null;
 };
 
-/** The session's worktree (an arena entry's is its session's own), else a scratch folder of the tab's own. */
+/** The session's worktree (an arena entry's is its session's own), else the scratch folder of its session (or its own). */
 export async function chatDirectoryOf(chat: ChatDirectoryRow, scratchRoot: string): Promise<ChatDirectory> {
   const chatId = chat.id;
   const row = chat.session?.worktree ?? null;
@@ -50,7 +51,9 @@ export async function chatDirectoryOf(chat: ChatDirectoryRow, scratchRoot: strin
     }
     return { path: worktree.path, worktreeId: worktree.id, sessionId: chat.sessionId, scratch: false };
   }
-  const scratch = path.join(scratchRoot, chatId);
+  // Tabs of a chat-only session share its folder, as tabs of a worktree session share the worktree;
+  // opencode then boots that folder once (about a second at its first prompt), not once per tab.
+  const scratch = path.join(scratchRoot, chat.sessionId ?? chatId);
   await fs.mkdir(scratch, { recursive: true, mode: 0o700 });
   return { path: scratch, worktreeId: null, sessionId: chat.sessionId, scratch: true };
 }

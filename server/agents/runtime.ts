@@ -7,7 +7,7 @@ import { resolveChatDirectory, type ChatDirectory } from "./chat-directory";
 import { createChatEvents, type ChatEvents } from "./chat-events";
 import { createOpencodeEventSource } from "./opencode/event-source";
 import type { OpencodeServer } from "./opencode/opencode-process";
-import type { KnownSessions, OpencodeTaskDeps } from "./opencode/run-opencode-task";
+import { prepareOpencodeSession, type KnownSessions, type OpencodeTaskDeps } from "./opencode/run-opencode-task";
 import { createRunRegistry } from "./runs/run-registry";
 import { createRunTracker } from "./runs/run-tracker";
 import { startTask, type StartTaskInput, type TaskCreator } from "./runs/start-task";
@@ -41,6 +41,13 @@ export type AgentRuntime = {
   stopTasks(taskIds: string[], options?: { reason?: string; timeoutMs?: number }): Promise<void>;
   /** Ends tabs' agent contexts: running tasks stop, opencode forgets its sessions, the rows go. No agent outlives its tabs. */
   forgetChats(chatIds: string[], options?: { reason?: string }): Promise<void>;
+  /**
+   * Makes a new tab's agent context ready (its opencode session, in its folder) before the first
+   * message, so that message is as quick as the ones after it. Resolves true when ready, false when
+   * there is nothing to prepare (an external agent, no model); never throws: a failure is the
+   * first message's to report.
+   */
+  prepareChat(chatId: string): Promise<boolean>;
   listAgents(): AgentInfo[];
   /** The chats' live events (publish and follow). */
   readonly events: ChatEvents;
@@ -173,6 +180,20 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       return { taskId };
     },
     stopTasks: (taskIds, stopOptions) => registry.stopTasks(taskIds, stopOptions),
+    async prepareChat(chatId) {
+      try {
+        const chat = await db.chat.findUnique({ where: { id: chatId }, select: { agent: true, model: true } });
+        if (!chat || chat.agent !== "opencode" || stopped) return false;
+        const model = modelOf(settings, chat.model ?? undefined);
+        if (!model && !settings.model) return false;
+        // The same lock and reuse rules as a message's own preparation: a message sent meanwhile waits for it.
+        await prepareOpencodeSession(taskDeps, { chatId, agent: "opencode", model });
+        return true;
+      } catch (error) {
+        log(`could not prepare tab ${chatId}: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      }
+    },
     forgetChats,
     listAgents: () => agentInfos(settings),
     chatDirectory: (chatId) => resolveChatDirectory(db, chatId, scratchDir),

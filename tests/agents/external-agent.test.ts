@@ -56,7 +56,8 @@ describe("external agents", () => {
     await watching;
     expect(task).toMatchObject({ status: "succeeded", error: null, agent: "echo" });
     expect(deltas).toBeGreaterThan(1);
-    const scratch = path.join(h.dataDir, "scratch", tab.chatId);
+    // The tabs of a chat-only session share its scratch folder, as worktree tabs share the worktree.
+    const scratch = path.join(h.dataDir, "scratch", tab.sessionId);
     const live = outputOf(view.messages.flatMap((m) => m.parts));
     expect(live).toBe(`echo: hello there agent \ncwd=${scratch}\n`);
     const stored = await h.listMessages(tab.chatId);

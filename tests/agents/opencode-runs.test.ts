@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyChatEvent, type ChatView } from "../../app/components/chat/chat-view-reducer";
 import { messageText } from "../../server/schemas/chat-event";
 import { closeChat } from "../../server/services/chat/close-chat";
+import { createChat } from "../../server/services/chat/create-chat";
 import { createSidecarClient } from "../../server/sidecar-client";
 import { createRepoFixture, type RepoFixture } from "../helpers/git-repos";
 import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
@@ -40,6 +41,21 @@ async function rowOf(chatId: string) {
 }
 
 describe("agent runs on the real opencode serve", () => {
+  it("prepares a new tab's agent context when the tab opens, and its first message reuses it", async () => {
+    const first = await h.createChat({ title: "Existing" });
+    const tab = await createChat({ db: h.db, agents: h.runtime }, { sessionId: first.sessionId });
+    expect(await h.runtime.prepareChat(tab.id)).toBe(true);
+    const prepared = await rowOf(tab.id);
+    expect(prepared && (await opencodeKnows(prepared.externalId))).toBe(true);
+    h.model.script("PREPARED-TAB", [{ text: "ready at once" }]);
+    const { taskId } = await h.runtime.sendMessage({ chatId: tab.id, text: "PREPARED-TAB" });
+    expect((await h.waitForTask(taskId)).status).toBe("succeeded");
+    expect((await rowOf(tab.id))?.externalId).toBe(prepared?.externalId);
+    // An external agent's tab has nothing to prepare.
+    const external = await h.db.chat.create({ data: { sessionId: first.sessionId, title: "ext", agent: "echo" } });
+    expect(await h.runtime.prepareChat(external.id)).toBe(false);
+  });
+
   it("runs two tabs of one session as two opencode sessions that both write into the shared worktree", async () => {
     const one = await h.createChat({ worktree, title: "One" });
     const two = await h.createChat({ sessionId: one.sessionId, title: "Two" });

@@ -1,3 +1,4 @@
+import type { AgentRuntime } from "../../agents/runtime";
 import type { Db } from "../../db";
 import type { SessionCreateInput } from "../../schemas/session";
 import { sidecarFailure, type SidecarClient } from "../../sidecar-client";
@@ -22,13 +23,17 @@ export function defaultBranchName(title: string, sessionId: string): string {
  * Creates a session with its first tab. With a repository, the sidecar first creates the
  * session's worktree and a `worktrees` row records it; if the sidecar refuses, nothing is kept.
  */
-export async function createSession(deps: { db: Db; sidecar: SidecarClient }, input: SessionCreateInput) {
+export async function createSession(deps: { db: Db; sidecar: SidecarClient; agents?: Pick<AgentRuntime, "prepareChat"> }, input: SessionCreateInput) {
   const { db, sidecar } = deps;
   const session = await db.session.create({
     data: { title: input.title, chats: { create: { title: FIRST_TAB_TITLE, position: 0 } } },
+    include: { chats: { select: { id: true } } },
   });
+  // The first tab's agent context is made ready while the user types (once its folder exists).
+  const prepareFirstTab = () => session.chats.forEach((chat) => void deps.agents?.prepareChat(chat.id));
   if (!input.repoPath) {
     publishSessionChange();
+    prepareFirstTab();
     return { ...session, worktree: null, warnings: [] as string[] };
   }
 
@@ -48,6 +53,7 @@ export async function createSession(deps: { db: Db; sidecar: SidecarClient }, in
       },
     });
     publishSessionChange();
+    prepareFirstTab();
     // Warnings (no origin/HEAD: no delete of this session can be verified) are said at once.
     return { ...session, worktree, warnings: worktree.warnings };
   } catch (error) {

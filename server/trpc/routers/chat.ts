@@ -9,7 +9,7 @@ import { chatStreamsManyProcedures } from "./chat-streams-many";
 
 export const chatRouter = router({
   list: publicProcedure.input(chatListInput).query(({ ctx, input }) => listChats(ctx.db, input.sessionId)),
-  create: publicProcedure.input(chatCreateInput).mutation(({ ctx, input }) => createChat(ctx.db, input)),
+  create: publicProcedure.input(chatCreateInput).mutation(({ ctx, input }) => createChat(ctx, input)),
   rename: publicProcedure.input(chatRenameInput).mutation(({ ctx, input }) => renameChat(ctx.db, input)),
   close: publicProcedure.input(chatCloseInput).mutation(({ ctx, input }) => closeChat(ctx, input.id)),
   ...chatStreamProcedures,
