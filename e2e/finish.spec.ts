@@ -54,6 +54,9 @@ test("the Finish panel walks a session from uncommitted work to deleted: commit,
   await expect(notification(page, `Pushed ${session.worktree.branch}`)).toBeVisible();
   await expect(where).toHaveText("pushed, 1 commit not merged into main. Next: Open a pull request; once it is merged, Refresh.");
   expect(await repo.git(repo.origin, "rev-parse", session.worktree.branch)).toBe(await repo.git(session.worktree.path, "rev-parse", "HEAD"));
+  // origin is a folder here, no host's page to open: the panel says so, and what to do.
+  await expect(steps.getByRole("listitem").filter({ hasText: "Merge" })).toContainText(`is not on a host BooChat knows (GitHub, GitLab, Gitea/Forgejo, Bitbucket): open a pull request of ${session.worktree.branch} into main there`);
+  await expect(finish.getByRole("link", { name: "Open pull request" })).toHaveCount(0);
 
   await squashMergeOnOrigin(session.worktree.branch);
   await finish.getByRole("button", { name: "Refresh" }).click();
@@ -79,6 +82,7 @@ test("when only commits block a delete, the block dialog offers Push and Refresh
   await expect(dialog.getByRole("button")).toHaveText(["Cancel", "Push", "Refresh", "Force"]);
   await expect(dialog).toContainText("Push sends 1 commit of");
   await expect(dialog).toContainText("Refresh fetches origin and checks again");
+  await expect(dialog).toContainText("Open pull request opens nothing here: origin (");
 
   await dialog.getByRole("button", { name: "Push" }).click();
   await expect(dialog.getByRole("status")).toHaveText(`Pushed ${session.worktree.branch} to origin. Still at risk: 1 unmerged commit.`);

@@ -1,14 +1,21 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import type { RiskReport } from "@/server/schemas/risk-report";
+import { useTRPC } from "@/trpc/client";
 
 export type PullRequestLink = { url: string | null; reason: string };
 
 /**
- * Where the branch's pull request is opened. Until the server answers worktree.pullRequestUrl,
- * the branch and its target are named in words (no link is guessed).
+ * Where the branch's pull request is opened (worktree.pullRequestUrl: the host's page, built from
+ * origin's URL), asked only while commits wait to be merged; without a link, why, in words.
  */
-export function usePullRequestLink(_sessionId: string, report: RiskReport | null): PullRequestLink | null {
-  if (!report?.branch) return null;
-  return { url: null, reason: `Open a pull request of ${report.branch} into ${report.defaultBranch ?? "the default branch"} on your git host.` };
+export function usePullRequestLink(sessionId: string, report: RiskReport | null): PullRequestLink | null {
+  const trpc = useTRPC();
+  const wanted = sessionId !== "" && report !== null && report.status === "at-risk" && report.unmerged.count > 0;
+  const link = useQuery(trpc.worktree.pullRequestUrl.queryOptions({ sessionId }, { enabled: wanted, retry: false, staleTime: 60_000 }));
+  if (!wanted) return null;
+  if (link.data) return link.data;
+  if (link.error) return { url: null, reason: `the link could not be made (${link.error.message})` };
+  return null;
 }
