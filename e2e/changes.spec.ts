@@ -83,7 +83,8 @@ test("the Changes view lists every kind of change, comments on two lines and sen
     for (const theme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: theme });
       await page.reload();
-      await expect(readme.getByRole("note", { name: "Comment on README.md:3" })).toBeVisible();
+      await readme.getByRole("note", { name: "Comment on README.md:3" }).scrollIntoViewIfNeeded();
+      await expect(readme.getByRole("note", { name: "Comment on README.md:3" })).toBeInViewport();
       await page.screenshot({ path: `docs/images/changes-${theme}.png` });
     }
   }
