@@ -14,6 +14,12 @@ type Arena = { id: string; entries: Array<{ sessionId: string; title: string; ch
 let repo: Repo;
 test.beforeAll(async () => {
   repo = await makeUserRepo();
+  // The repository's own check, on main: it shows the entry's answer and fails on purpose.
+  await fs.mkdir(path.join(repo.repo, ".boochat"));
+  await fs.writeFile(path.join(repo.repo, ".boochat", "arena.json"), JSON.stringify({ check: ["sh", "-c", "cat answer.txt; exit 3"] }));
+  await repo.git(repo.repo, "add", ".boochat/arena.json");
+  await repo.git(repo.repo, "commit", "-q", "-m", "an arena check");
+  await repo.git(repo.repo, "push", "-q", "origin", "HEAD:main");
 });
 test.afterAll(async () => {
   await repo.cleanup();
@@ -39,7 +45,11 @@ test("an arena shows each entry's evidence, compares two entries, and deletes th
     await expect(evidence).toContainText(/^done · in \d+/, { timeout: 90_000 });
     await expect(evidence).toContainText("1 file changed");
     await expect(evidence).toContainText("+1");
+    await expect(evidence).toContainText("Check failed (exit code 3)");
   }
+  const first = arena.entries[0]?.title ?? "";
+  await page.getByRole("button", { name: `Show the check's output for ${first}` }).click();
+  await expect(page.getByRole("region", { name: `Arena entry ${first}` }).getByLabel(`The check's output for ${first}`, { exact: true })).toContainText("an answer written in");
   // One stream for the three chats, one for the session events; none per chat.
   expect(streams.filter((p) => p.endsWith("chat.events"))).toEqual([]);
   expect(streams.filter((p) => p.endsWith("chat.eventsOf")).length).toBeGreaterThanOrEqual(1);
