@@ -30,7 +30,10 @@ export const chatStreamsManyProcedures = {
       const queue: Tagged[] = [];
       const waiting: { wake: (() => void) | null } = { wake: null };
       let open = 0;
-      const streams = [...new Set(input.chatIds)].map((chatId) => ({ chatId, events: followChat({ agents }, chatId, input.lastEventId ?? null, signal) }));
+      // Ends every chat's subscription when this stream ends, whoever ends it (the client, or an error).
+      const stop = new AbortController();
+      const until = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+      const streams = [...new Set(input.chatIds)].map((chatId) => ({ chatId, events: followChat({ agents }, chatId, input.lastEventId ?? null, until) }));
       for (const { chatId, events } of streams) {
         open += 1;
         void (async () => {
@@ -45,15 +48,19 @@ export const chatStreamsManyProcedures = {
           }
         })();
       }
-      while (!signal?.aborted && (open > 0 || queue.length > 0)) {
-        if (queue.length === 0) {
-          await new Promise<void>((resolve) => (waiting.wake = resolve));
-          waiting.wake = null;
-          continue;
+      try {
+        while (!until.aborted && (open > 0 || queue.length > 0)) {
+          if (queue.length === 0) {
+            await new Promise<void>((resolve) => (waiting.wake = resolve));
+            waiting.wake = null;
+            continue;
+          }
+          // Ids are `<boot>.<n>` with n zero-padded: text order is publish order.
+          const batch = queue.splice(0).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+          for (const { id, chatId, event } of batch) yield tracked(id, { chatId, event });
         }
-        // Ids are `<boot>.<n>` with n zero-padded: text order is publish order.
-        const batch = queue.splice(0).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        for (const { id, chatId, event } of batch) yield tracked(id, { chatId, event });
+      } finally {
+        stop.abort();
       }
     }),
 };
