@@ -130,6 +130,12 @@ for (const { name, viewport } of sizes) {
         await expect(page.getByRole("region", { name: "Compare entries" })).toContainText("Neither entry changed a file");
         await expectAccessible(page, at("arena compare"));
 
+        // The Finish panel, opened (the worktree holds uncommitted work: Commit is next).
+        await page.goto(`/sessions/${worked.id}`);
+        await page.getByRole("region", { name: "Finish" }).getByRole("button", { name: "Finish" }).click();
+        await expect(page.getByRole("list", { name: "Steps to finish" }).getByRole("button", { name: "Commit" })).toBeVisible();
+        await expectAccessible(page, at("finish panel"));
+
         // The Changes view with a comment being written, in both layouts.
         await page.goto(`/sessions/${worked.id}/changes`);
         const notes = page.getByRole("region", { name: "Diff of notes.md" });

@@ -106,6 +106,10 @@ for (const { name, viewport } of sizes) {
       await expect(page.getByRole("button", { name: "Split" })).toHaveAttribute("aria-pressed", "true");
       await expectNoSideScroll(page);
       if (screenshots && phone) await page.screenshot({ path: "docs/images/phone-changes.png" });
+      const finish = page.getByRole("region", { name: "Finish" });
+      await finish.getByRole("button", { name: "Finish" }).click();
+      await expect(finish.getByRole("button", { name: "Commit" })).toBeInViewport({ ratio: 1 });
+      await expectNoSideScroll(page);
       await showSessionList(page, phone);
       await expectNoSideScroll(page);
       if (screenshots && phone) await page.screenshot({ path: "docs/images/phone-sessions.png" });
