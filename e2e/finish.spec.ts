@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import AxeBuilder from "@axe-core/playwright";
 import os from "node:os";
 import path from "node:path";
 import { makeUserRepo } from "../tests/helpers/git-workdir";
@@ -83,6 +84,11 @@ test("when only commits block a delete, the block dialog offers Push and Refresh
   await expect(dialog).toContainText("Push sends 1 commit of");
   await expect(dialog).toContainText("Refresh fetches origin and checks again");
   await expect(dialog).toContainText("Open pull request opens nothing here: origin (");
+  for (const theme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.help}`), `axe in the commits-only block dialog (${theme})`).toEqual([]);
+  }
 
   await dialog.getByRole("button", { name: "Push" }).click();
   await expect(dialog.getByRole("status")).toHaveText(`Pushed ${session.worktree.branch} to origin. Still at risk: 1 unmerged commit.`);

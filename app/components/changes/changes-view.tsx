@@ -95,7 +95,7 @@ export function ChangesView({ sessionId }: { sessionId: string }) {
         <>
           {data.truncated ? <p className={note}>Some files were left out or cut short: the change set is too large to read whole.</p> : null}
           {data.files.length === 0 ? <p className={note}>No changes{p.scope === "uncommitted" && !p.commit ? " left uncommitted" : ""}.</p> : <FileList files={data.files} />}
-          <CommitList commits={data.commits} current={p.commit} hrefOf={(sha) => `${p.pathname}?commit=${sha}`} />
+          <CommitList commits={data.commits} current={p.commit} hrefOf={(sha) => `${p.pathname}?commit=${sha}${p.viewType === "split" ? "&layout=split" : ""}`} />
           {p.commit ? null : <ReviewPanel sessionId={sessionId} comments={review.comments} />}
           <div className="space-y-3">
             {data.files.map((file) => (
