@@ -180,6 +180,6 @@ test("wrong passwords are rate-limited: after five, even the right one waits (42
   });
   expect(other.status, other.body).toBe(200);
   const setCookie = other.headers["set-cookie"]?.[0] ?? "";
-  expect(setCookie).toMatch(/^boochat_session=v1\.[^;]+;/);
+  expect(setCookie).toMatch(/^boochat_session=v2\.[^;]+;/);
   for (const attribute of [/; Path=\/(;|$)/, /; HttpOnly(;|$)/i, /; SameSite=Strict(;|$)/i, /; Max-Age=604800(;|$)/]) expect(setCookie).toMatch(attribute);
 });
