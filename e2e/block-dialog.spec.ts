@@ -105,7 +105,8 @@ test("Stash keeps the dialog open when commits still block, and says so", async 
   const dialog = await askToDelete(page, "Stash then re-block");
   await expect(dialog).toContainText("local commit 2");
   await dialog.getByRole("button", { name: "Stash" }).click();
-  await expect(dialog.getByRole("status")).toHaveText("changes stashed as stash@{0}; still at risk: 2 unpushed commits");
+  // One server step (session.stashAndDelete): it says what it stashed, where, and what still blocks.
+  await expect(dialog.getByRole("status")).toHaveText(new RegExp(`^Stashed ${wt.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} as stash@\\{0\\} \\([0-9a-f]{8}\\); the session was not deleted: still at risk: 2 unpushed commits$`));
   await expect(dialog).not.toContainText("loose.txt");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(sessionItem(page, "Stash then re-block")).toBeVisible();

@@ -12,8 +12,7 @@ import { useActivity } from "../activity/activity-provider";
 import { useNotifications } from "../ui/notifications";
 import { BlockDialog, type BlockState } from "./block-dialog";
 import { ConfirmDeleteSession, ConfirmForceDelete, worktreeSessionsOf, type SessionRef } from "./delete-confirmations";
-import { deleteNotice, type StashSummary } from "./delete-outcome";
-import { stashAll } from "./stash-all";
+import { deleteNotice, type DeleteResult, type StashSummary } from "./delete-outcome";
 import { useCommitsOnlyExits } from "./use-commits-only-exits";
 
 /** What a refused delete carries: the risk reports and the agents still running (either may be empty). */
@@ -53,48 +52,58 @@ export function useDeleteSessionFlow(options: { selectedId: string | null }) {
   const { notify } = useNotifications();
   const [flow, setFlow] = useState<Flow>({ step: "idle" });
   const del = useMutation(trpc.session.delete.mutationOptions());
-  const stash = useMutation(trpc.worktree.stash.mutationOptions());
+  const stashAndDelete = useMutation(trpc.session.stashAndDelete.mutationOptions());
   const stopAgents = useMutation(trpc.session.stopAgents.mutationOptions());
-  const busy = del.isPending || stash.isPending || stopAgents.isPending;
+  const busy = del.isPending || stashAndDelete.isPending || stopAgents.isPending;
 
-  async function attempt(session: SessionRef, input: { force?: boolean }, notice: string | null, stashed: StashSummary | null = null) {
+  /** The session is gone: say where its work is, refresh the lists, leave its page. */
+  async function deleted(session: SessionRef, result: DeleteResult, stashed: StashSummary | null) {
+    setFlow({ step: "idle" });
+    notify(deleteNotice({ title: session.title, branch: session.worktree?.branch ?? null, result, stash: stashed }));
+    await queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
+    await queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
+    if (options.selectedId === session.id) router.push("/");
+  }
+
+  /** A refused delete opens (or updates) the block dialog; any other failure is shown where the user is. */
+  function refused(session: SessionRef, err: unknown, notice: string | null) {
+    const refusal = refusalOf(err);
+    const block: BlockState | null = refusal ? { sessionId: session.id, sessionTitle: session.title, ...refusal, notice, worktreeSessions: worktreeSessionsOf(session) } : null;
+    setFlow((current) => {
+      if (block) return { step: "blocked", session, block, error: null, askingForce: false };
+      if (current.step === "idle") return current;
+      return current.step === "blocked" ? { ...current, askingForce: false, error: messageOf(err) } : { ...current, error: messageOf(err) };
+    });
+  }
+
+  async function attempt(session: SessionRef, input: { force?: boolean }, notice: string | null) {
     try {
-      const result = await del.mutateAsync({ id: session.id, ...input });
-      setFlow({ step: "idle" });
-      notify(deleteNotice({ title: session.title, branch: session.worktree?.branch ?? null, result, stash: stashed }));
-      await queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
-      await queryClient.invalidateQueries({ queryKey: trpc.worktree.orphans.queryKey() });
-      if (options.selectedId === session.id) router.push("/");
+      await deleted(session, await del.mutateAsync({ id: session.id, ...input }), null);
     } catch (err) {
-      const refusal = refusalOf(err);
-      const block: BlockState | null = refusal ? { sessionId: session.id, sessionTitle: session.title, ...refusal, notice, worktreeSessions: worktreeSessionsOf(session) } : null;
-      setFlow((current) => {
-        if (block) return { step: "blocked", session, block, error: null, askingForce: false };
-        if (current.step === "idle") return current;
-        return current.step === "blocked" ? { ...current, askingForce: false, error: messageOf(err) } : { ...current, error: messageOf(err) };
-      });
+      refused(session, err, notice);
     }
   }
 
   const blocked = flow.step === "blocked" ? flow : null;
   const fail = (err: unknown) => setFlow((current) => (current.step === "blocked" ? { ...current, error: messageOf(err) } : current));
 
+  /**
+   * Stash as one server step (session.stashAndDelete): every dirty worktree of the session is
+   * stashed, then the gate runs; when commits still block, the dialog stays with the fresh reports
+   * and the server's words on what was stashed.
+   */
   async function onStash() {
     if (!blocked) return;
+    const { session, block } = blocked;
+    const changes = block.reports.reduce((sum, r) => sum + r.dirty.staged + r.dirty.unstaged + r.dirty.untracked + r.dirty.conflicted, 0);
+    const repoPath = (await queryClient.fetchQuery(trpc.session.get.queryOptions({ id: session.id })).catch(() => null))?.worktree?.repoPath ?? null;
     try {
-      const own = (await queryClient.fetchQuery(trpc.session.get.queryOptions({ id: blocked.session.id }))).worktree;
-      const outcome = await stashAll({
-        reports: blocked.block.reports,
-        ownPath: own?.path ?? null,
-        repoPath: own?.repoPath ?? null,
-        stash: (target) => stash.mutateAsync({ sessionId: blocked.session.id, ...target }),
-      });
-      if (outcome.stillAtRisk.length === 0) return await attempt(blocked.session, {}, outcome.notice, outcome.summary);
-      const block = { ...blocked.block, reports: outcome.stillAtRisk, runningTasks: [], notice: outcome.notice };
-      setFlow({ ...blocked, block, error: null });
-      if (outcome.summary.entries > 0) notify({ title: "Changes stashed, nothing deleted yet", body: `Stashed ${outcome.summary.changes} ${outcome.summary.changes === 1 ? "change" : "changes"} in stash@{0}${outcome.summary.repoPath ? ` of ${outcome.summary.repoPath}` : ""}.` });
+      const result = await stashAndDelete.mutateAsync({ id: session.id });
+      await deleted(session, result, { changes, entries: result.stashed.length, repoPath });
     } catch (err) {
-      fail(err);
+      const words = messageOf(err);
+      refused(session, err, words);
+      if (words.startsWith("Stashed")) notify({ title: "Changes stashed, nothing deleted yet", body: `${words.split("; the session was not deleted")[0]}${repoPath ? ` (in the stash of ${repoPath})` : ""}.` });
     }
   }
 
