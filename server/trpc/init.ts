@@ -66,6 +66,38 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** A lone surrogate half matches \p{Cs} in a `u` regex; a proper pair is one code point and does not. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The path of the first string in `value` that is not well-formed Unicode (a lone surrogate, which
+ * JSON may carry as `\ud800`), or null. Walked with a stack: input nested thousands deep is no crash.
+ */
+export function illFormedStringPath(value: unknown): string | null {
+  const stack: Array<{ value: unknown; path: string }> = [{ value, path: "" }];
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop() as { value: unknown; path: string };
+    if (typeof current === "string") {
+      if (LONE_SURROGATE.test(current)) return path || "input";
+    } else if (Array.isArray(current)) {
+      current.forEach((item, index) => stack.push({ value: item, path: path ? `${path}.${index}` : String(index) }));
+    } else if (typeof current === "object" && current !== null) {
+      for (const [key, item] of Object.entries(current)) stack.push({ value: item, path: path ? `${path}.${key}` : key });
+    }
+  }
+  return null;
+}
+
+/**
+ * Text that is not well-formed Unicode is bad input: the database cannot store it (Prisma's query
+ * JSON refuses a lone surrogate, which reached the client as an internal error, a 500).
+ */
+const wellFormedText = t.middleware(async ({ getRawInput, next }) => {
+  const field = illFormedStringPath(await getRawInput());
+  if (field !== null) throw new TRPCError({ code: "BAD_REQUEST", message: `Invalid input: ${field}: must be well-formed Unicode text (it holds a lone surrogate)` });
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors);
+export const publicProcedure = t.procedure.use(appErrors).use(wellFormedText);
