@@ -58,14 +58,22 @@ export function runProgram(argv: readonly string[], options: HostExecOptions): P
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new Error("hostExec needs a program to run"));
   return new Promise((resolve) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      // Next's types make NODE_ENV a required key of ProcessEnv; the program gets exactly this environment.
-      env: options.env as unknown as NodeJS.ProcessEnv,
-      shell: false,
-      detached: true,
-      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(file, args, {
+        cwd: options.cwd,
+        // Next's types make NODE_ENV a required key of ProcessEnv; the program gets exactly this environment.
+        env: options.env as unknown as NodeJS.ProcessEnv,
+        shell: false,
+        detached: true,
+        stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      });
+    } catch (error) {
+      // spawn throws at once (rather than emitting "error") when cwd is a file: ENOTDIR. Same answer as a
+      // program that could not start, so callers see a failed git call, not a crash of the request.
+      resolve({ exitCode: null, stdout: "", stderr: error instanceof Error ? error.message : String(error), timedOut: false, stopped: false });
+      return;
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;

@@ -10,9 +10,27 @@ export type ResolvedPath = {
   exists: boolean;
 };
 
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
 function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** Why the system cannot resolve a path, in words (the request's fault, a 400), or null for anything else. */
+function unresolvable(error: unknown): string | null {
+  switch (errorCode(error)) {
+    case "ELOOP":
+      return "cannot be resolved: its symbolic links form a loop";
+    case "ENAMETOOLONG":
+      return "is longer than the file system allows";
+    case "EACCES":
+      return "cannot be resolved: the sidecar may not read one of its folders";
+    default:
+      return null;
+  }
 }
 
 async function realpathAllowingMissing(absolute: string): Promise<{ real: string; exists: boolean }> {
@@ -44,7 +62,10 @@ export function isInside(root: string, real: string): boolean {
  */
 export async function resolveInsideRoot(root: string, input: string, field: string): Promise<ResolvedPath> {
   if (!path.isAbsolute(input)) throw new HttpError(400, "invalid-input", `${field}: must be an absolute path`);
-  const { real, exists } = await realpathAllowingMissing(path.resolve(input));
+  const { real, exists } = await realpathAllowingMissing(path.resolve(input)).catch((error: unknown) => {
+    const reason = unresolvable(error);
+    throw reason === null ? error : new HttpError(400, "invalid-input", `${field}: ${input} ${reason}`);
+  });
   if (!isInside(root, real)) {
     const via = real === path.resolve(input) ? "" : ` (it resolves to ${real})`;
     throw new HttpError(400, "outside-worktree-root", `${field}: ${input} is outside the worktree root ${root}${via}`);
