@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { ExecResult, HostExec } from "../exec";
 
@@ -44,6 +45,18 @@ export class GitError extends Error {
     this.stderr = result.stderr;
     this.timedOut = result.timedOut;
   }
+}
+
+/**
+ * True when git could not even start in `dir` because it is no folder (a file named as a worktree or
+ * a repository): such a path is in no repository, an answer rather than a failure.
+ */
+export async function failedForNotAFolder(error: unknown, dir: string): Promise<boolean> {
+  if (!(error instanceof GitError) || error.exitCode !== null || error.timedOut) return false;
+  return stat(dir).then(
+    (found) => !found.isDirectory(),
+    () => false,
+  );
 }
 
 export type ConfigOverride = readonly [key: string, value: string];

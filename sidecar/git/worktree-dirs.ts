@@ -1,5 +1,4 @@
-import { stat } from "node:fs/promises";
-import { GitError, runGit, type GitContext } from "./run";
+import { failedForNotAFolder, GitError, runGit, type GitContext } from "./run";
 
 export type WorktreeDirs = {
   toplevel: string;
@@ -36,14 +35,7 @@ export async function readWorktreeDirs(ctx: GitContext, dir: string): Promise<Wo
   } catch (error) {
     if (error instanceof GitError && error.exitCode === 128) return null;
     // git could not even start there: a path that is a file (a worktree's `.git` file, a README) is in no repository.
-    if (error instanceof GitError && error.exitCode === null && !(await isDirectory(dir))) return null;
+    if (await failedForNotAFolder(error, dir)) return null;
     throw error;
   }
-}
-
-function isDirectory(dir: string): Promise<boolean> {
-  return stat(dir).then(
-    (found) => found.isDirectory(),
-    () => false,
-  );
 }

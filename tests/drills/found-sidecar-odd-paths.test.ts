@@ -7,7 +7,8 @@ import { startSidecar, type SidecarProcess } from "../helpers/sidecar-process";
 // Found by the sidecar fuzz drill (issue 19): three kinds of path inside the root made the sidecar
 // answer 500 instead of saying what is wrong:
 // - a file (a worktree's `.git` file, its README): node's spawn throws at once when its cwd is not a
-//   folder, which the runner did not catch (repository, origin, diff, stash, commit, merge, push);
+//   folder, which the runner did not catch (repository, origin, diff, stash, commit, merge, push; and
+//   create with such a repoPath);
 // - a symbolic link loop, and a name longer than the file system allows: realpath's ELOOP and
 //   ENAMETOOLONG were not expected (every route with a path).
 
@@ -53,6 +54,17 @@ describe("odd paths inside the worktree root", () => {
       expect(risk.body.reports[0]).toMatchObject({ status: "unverified", error: expect.stringContaining("is not a directory") });
     }
     expect(fs.readFileSync(path.join(worktree, ".git"), "utf8")).toBe(before);
+  });
+
+  it("a file as repoPath is no repository: create and fetch answer 400 not-a-repository", async () => {
+    for (const file of [path.join(worktree, ".git"), path.join(fixture.clone, "README.md")]) {
+      const create = await sidecar.request<{ error: { code: string; message: string } }>("POST", "/v1/worktrees", { sessionId: "from-a-file", repoPath: file });
+      expect(create.status).toBe(400);
+      expect(create.body.error).toEqual({ code: "not-a-repository", message: `repoPath: ${file} is not a git repository` });
+      const fetched = await sidecar.request<{ error: { code: string } }>("POST", "/v1/repos/fetch", { repoPath: file });
+      expect(fetched.status).toBe(400);
+    }
+    expect(fs.existsSync(path.join(fixture.worktreeRoot, "clone-from-a-file"))).toBe(false);
   });
 
   it("a symbolic link loop and an over-long name are bad input (400) naming the field, for every route", async () => {
