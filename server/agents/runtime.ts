@@ -190,6 +190,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
         await prepareOpencodeSession(taskDeps, { chatId, agent: "opencode", model });
         return true;
       } catch (error) {
+        // A tab closed while it was being prepared needs nothing more (ensureSession dropped what it made).
+        if (error instanceof AppError && error.code === "NOT_FOUND") return false;
         log(`could not prepare tab ${chatId}: ${error instanceof Error ? error.message : String(error)}`);
         return false;
       }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyChatEvent, type ChatView } from "../../app/components/chat/chat-view-reducer";
 import { messageText } from "../../server/schemas/chat-event";
+import { ensureSession } from "../../server/agents/opencode/ensure-session";
 import { closeChat } from "../../server/services/chat/close-chat";
 import { createChat } from "../../server/services/chat/create-chat";
 import { createSidecarClient } from "../../server/sidecar-client";
@@ -31,8 +32,8 @@ afterAll(async () => {
   await repo?.cleanup();
 });
 
-async function opencodeKnows(externalId: string): Promise<boolean> {
-  const found = await h.opencode.client.session.get({ sessionID: externalId });
+async function opencodeKnows(externalId: string, directory?: string): Promise<boolean> {
+  const found = await h.opencode.client.session.get({ sessionID: externalId, directory });
   return found.data !== undefined;
 }
 
@@ -54,6 +55,34 @@ describe("agent runs on the real opencode serve", () => {
     // An external agent's tab has nothing to prepare.
     const external = await h.db.chat.create({ data: { sessionId: first.sessionId, title: "ext", agent: "echo" } });
     expect(await h.runtime.prepareChat(external.id)).toBe(false);
+  });
+
+  it("a tab deleted while its context is being made leaves no row and no opencode session behind", async () => {
+    const doomed = await h.createChat({ title: "Closed at once" });
+    let made: string | undefined;
+    // The real client, except that the tab is deleted just as opencode makes its session (the race a quick close meets).
+    const session = h.opencode.client.session;
+    const client = new Proxy(h.opencode.client, {
+      get: (target, key) =>
+        key !== "session"
+          ? Reflect.get(target, key)
+          : new Proxy(session, {
+              get: (s, k) =>
+                k !== "create"
+                  ? (Reflect.get(s, k) as (...args: unknown[]) => unknown).bind(s)
+                  : async (...args: Parameters<typeof session.create>) => {
+                      await h.db.chat.delete({ where: { id: doomed.chatId } });
+                      const created = await session.create(...args);
+                      made = created.data?.id;
+                      return created;
+                    },
+            }),
+    });
+    const config = { model: { providerID: "mock", modelID: "mock-1" }, mode: "build", systemPrompt: null, tools: null, directory: worktree };
+    await expect(ensureSession({ db: h.db, client }, doomed.chatId, "opencode", config)).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/deleted/) });
+    expect(made).toBeDefined();
+    expect(await opencodeKnows(made ?? "", worktree)).toBe(false);
+    expect(await rowOf(doomed.chatId)).toBeNull();
   });
 
   it("runs two tabs of one session as two opencode sessions that both write into the shared worktree", async () => {

@@ -108,10 +108,17 @@ export async function ensureSession(
   }
   const externalId = created.data.id;
   const data = { externalId, configHash: hash, worktreeId: config.worktreeId ?? null, sessionId: config.sessionId ?? null };
-  await db.agentSession.upsert({
-    where: { chatId_agent: { chatId, agent } },
-    create: { chatId, agent, ...data },
-    update: data,
-  });
+  try {
+    await db.agentSession.upsert({
+      where: { chatId_agent: { chatId, agent } },
+      create: { chatId, agent, ...data },
+      update: data,
+    });
+  } catch (error) {
+    // The tab was deleted while its context was being made: the new opencode session would belong to nobody.
+    if (await db.chat.findUnique({ where: { id: chatId }, select: { id: true } })) throw error;
+    await client.session.delete({ sessionID: externalId }).catch(() => undefined);
+    throw new AppError("NOT_FOUND", `chat ${chatId} was deleted while its agent context was being made`);
+  }
   return { externalId, reused: false, replaced, verified: true };
 }
