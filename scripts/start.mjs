@@ -22,8 +22,11 @@ const runLocalSidecar = !process.env.BOOCHAT_SIDECAR_URL?.trim();
 env.BOOCHAT_SIDECAR_URL ||= `http://127.0.0.1:${env.BOOCHAT_SIDECAR_PORT}`;
 
 log(`applying database migrations to ${env.DATABASE_URL}…`);
-run(bin("prisma"), ["migrate", "deploy"], { env, what: "prisma migrate deploy" });
 const dbFile = sqliteFile(env.DATABASE_URL);
+// Loaded now, not at the top: it needs better-sqlite3, installed just above.
+const { resumeInterruptedMigrations } = await import("./resume-interrupted-migrations.mjs");
+for (const name of resumeInterruptedMigrations(dbFile)) log(`migration ${name} did not finish last time: running it again`);
+run(bin("prisma"), ["migrate", "deploy"], { env, what: "prisma migrate deploy" });
 if (dbFile && fs.existsSync(dbFile)) makePrivate(dbFile, 0o600);
 
 if (!flags.has("--skip-build") && buildIsStale()) {
