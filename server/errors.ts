@@ -53,6 +53,25 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A full disk, said in words the user can act on instead of an internal error: SQLite's SQLITE_FULL
+ * ("database or disk is full", through Prisma's adapter) for the database, ENOSPC for any other file.
+ * Follows `cause` a few levels, since Prisma and tRPC wrap the driver's error.
+ */
+export function diskFullError(error: unknown): AppError | null {
+  for (let current = error, depth = 0; current && depth < 8; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const { message, code } = current as { message?: unknown; code?: unknown };
+    const text = typeof message === "string" ? message : "";
+    if (code === "SQLITE_FULL" || /database or disk is full|SQLITE_FULL/i.test(text)) {
+      return new AppError("SERVICE_UNAVAILABLE", "BooChat could not write its database: the disk is full. Free some space and try again");
+    }
+    if (code === "ENOSPC" || /ENOSPC|no space left on device/i.test(text)) {
+      return new AppError("SERVICE_UNAVAILABLE", "BooChat could not write a file: the disk is full (no space left on device). Free some space and try again");
+    }
+  }
+  return null;
+}
+
 export function notFound(what: string, id: string): AppError {
   return new AppError("NOT_FOUND", `${what} ${id} does not exist`);
 }

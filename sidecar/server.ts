@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import { HttpError } from "./errors";
 import type { NetworkSettings } from "./git/network";
-import type { GitContext } from "./git/run";
+import { GitError, type GitContext } from "./git/run";
 import { KeyedMutex } from "./risk/concurrency";
 import type { Route, RouteContext } from "./routes/context";
 import { commitRoute } from "./routes/commit";
@@ -126,6 +126,15 @@ export function createSidecarServer(options: SidecarServerOptions): http.Server 
       }
       if (error instanceof HttpError) {
         sendJson(res, error.status, errorBody(error.code, error.message, error.body));
+        return;
+      }
+      // A full disk (git's objects and index, the audit log) is the host's to fix: said in words, not as a bug.
+      if (error instanceof GitError && error.diskFull) {
+        sendJson(res, 507, errorBody("disk-full", `${error.message}; free some space and try again`));
+        return;
+      }
+      if ((error as { code?: unknown } | null)?.code === "ENOSPC") {
+        sendJson(res, 507, errorBody("disk-full", "the sidecar could not write to disk: the disk is full (no space left on device); free some space and try again"));
         return;
       }
       logError(error);

@@ -4,7 +4,7 @@ import { z, ZodError } from "zod";
 import type { AgentRuntime } from "../agents/runtime";
 import type { Db } from "../db";
 import { LIMITS } from "../limits";
-import { AppError, describeZodError, internalErrorMessage, type AppErrorData } from "../errors";
+import { AppError, describeZodError, diskFullError, internalErrorMessage, type AppErrorData } from "../errors";
 import type { SidecarClient } from "../sidecar-client";
 
 export type ContextDeps = {
@@ -58,6 +58,9 @@ const appErrors = t.middleware(async ({ next }) => {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }
+  // A full disk under the database is the user's to fix, so it is said in words, not as an internal error.
+  const diskFull = result.ok ? null : diskFullError(result.error.cause);
+  if (diskFull) throw new TRPCError({ code: diskFull.code, message: diskFull.message, cause: diskFull });
   // Bad input reads the same in-process (createCaller: MCP tools, tests) as over HTTP.
   if (!result.ok && result.error.cause instanceof ZodError) {
     const cause = result.error.cause;

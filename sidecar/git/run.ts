@@ -27,23 +27,34 @@ export const NO_DRIVERS: RepoGuard = { filters: [], merges: [], diffs: [] };
 /** A command value that runs nothing: a shell builtin that fails, or, exec'd directly, no such program. */
 const REFUSE = "exit 1";
 
+const DISK_FULL_WORDS = /no space left on device|out of diskspace|disk quota exceeded/i;
+
 export class GitError extends Error {
   readonly argv: readonly string[];
   readonly exitCode: number | null;
   readonly stderr: string;
   readonly timedOut: boolean;
+  /** git ran out of disk space: the host's to fix, not the worktree's state (the sidecar answers 507). */
+  readonly diskFull: boolean;
   constructor(args: readonly string[], result: ExecResult) {
     const subcommand = args.slice(0, 2).join(" ");
     const lines = result.stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "");
     // git's own verdict ("fatal: ...", "error: ...") rather than progress chatter such as "Preparing worktree".
     const verdict = lines.find((line) => /^(fatal|error):/.test(line)) ?? lines.at(-1);
-    const detail = result.timedOut ? `timed out after ${result.ms} ms` : (verdict ?? `exit code ${String(result.exitCode)}`);
+    // git words a full disk several ways ("No space left on device", "write error. Out of diskspace").
+    const diskFull = !result.timedOut && DISK_FULL_WORDS.test(result.stderr);
+    const detail = result.timedOut
+      ? `timed out after ${result.ms} ms`
+      : diskFull
+        ? `the disk is full (no space left on device): ${verdict ?? ""}`
+        : (verdict ?? `exit code ${String(result.exitCode)}`);
     super(`git ${subcommand} failed: ${detail}`);
     this.name = "GitError";
     this.argv = args;
     this.exitCode = result.exitCode;
     this.stderr = result.stderr;
     this.timedOut = result.timedOut;
+    this.diskFull = diskFull;
   }
 }
 

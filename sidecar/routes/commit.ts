@@ -28,7 +28,8 @@ export const commitRoute: Route = {
       try {
         commit = await commitAll(ctx.git, target.real, input.message, guard, identity);
       } catch (error) {
-        if (!(error instanceof GitError)) throw error;
+        // A full disk is not the worktree's state: it goes up as 507 (server.ts).
+        if (!(error instanceof GitError) || error.diskFull) throw error;
         const report = await checkWorktree(ctx.git, target);
         throw new HttpError(409, "commit-failed", error.message, { report });
       }

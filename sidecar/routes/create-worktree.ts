@@ -110,7 +110,7 @@ export const createWorktreeRoute: Route = {
           await addWorktreeWithNewBranch(ctx.git, repoDir, worktreePath, branch, base, guard);
         }
       } catch (error) {
-        if (error instanceof GitError) throw new HttpError(409, "worktree-add-failed", error.message);
+        if (error instanceof GitError && !error.diskFull) throw new HttpError(409, "worktree-add-failed", error.message);
         throw error;
       }
       const [head, described] = await Promise.all([readHead(ctx.git, worktreePath), describeDefaultBranch(ctx.git, repoDir)]);

@@ -26,7 +26,8 @@ export const stashRoute: Route = {
       try {
         await stashPush(ctx.git, target.real, input.message, guard, identity);
       } catch (error) {
-        if (!(error instanceof GitError)) throw error;
+        // A full disk is not the worktree's state: it goes up as 507 (server.ts).
+        if (!(error instanceof GitError) || error.diskFull) throw error;
         const report = await checkWorktree(ctx.git, target);
         throw new HttpError(409, "stash-failed", error.message, { report });
       }
