@@ -6,7 +6,7 @@ import { checkWorktree } from "../risk/check-worktree";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
-import { commitWriteSetup, requireListedWorktree } from "./worktree-target";
+import { commitWriteSetup, requireListedWorktree, requireStillListed } from "./worktree-target";
 
 const commitInput = z.object({
   path: absolutePath,
@@ -23,6 +23,7 @@ export const commitRoute: Route = {
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
     return ctx.repoLocks.run(dirs.commonDir, async () => {
+      await requireStillListed(ctx.git, target);
       const { guard, identity } = await commitWriteSetup(ctx.git, target);
       let commit: string | null;
       try {

@@ -5,7 +5,7 @@ import { mergeBranch } from "../merge/merge-branch";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath, gitName } from "./inputs";
-import { requireListedWorktree } from "./worktree-target";
+import { requireListedWorktree, requireStillListed } from "./worktree-target";
 
 const mergeInput = z.object({
   path: absolutePath,
@@ -23,6 +23,6 @@ export const mergeRoute: Route = {
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
     if (!(await isValidBranchName(ctx.git, target.real, input.branch))) throw new HttpError(400, "invalid-input", `branch: ${input.branch} is not a valid branch name`);
-    return ctx.repoLocks.run(dirs.commonDir, async () => ok(await mergeBranch(ctx.git, target, dirs, input.branch, input.message)));
+    return ctx.repoLocks.run(dirs.commonDir, async () => ok(await mergeBranch(ctx.git, target, await requireStillListed(ctx.git, target), input.branch, input.message)));
   },
 };

@@ -3,7 +3,7 @@ import { pushWorktree } from "../remote/push-worktree";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
-import { requireListedWorktree } from "./worktree-target";
+import { requireListedWorktree, requireStillListed } from "./worktree-target";
 
 const pushInput = z.object({ path: absolutePath });
 
@@ -16,6 +16,6 @@ export const pushRoute: Route = {
     const input = parseInput(pushInput, body);
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
-    return ctx.repoLocks.run(dirs.commonDir, async () => ok(await pushWorktree(ctx.git, ctx.network, target, dirs)));
+    return ctx.repoLocks.run(dirs.commonDir, async () => ok(await pushWorktree(ctx.git, ctx.network, target, await requireStillListed(ctx.git, target))));
   },
 };

@@ -6,7 +6,7 @@ import { checkWorktree } from "../risk/check-worktree";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
-import { commitWriteSetup, requireListedWorktree } from "./worktree-target";
+import { commitWriteSetup, requireListedWorktree, requireStillListed } from "./worktree-target";
 
 const stashInput = z.object({
   path: absolutePath,
@@ -22,6 +22,7 @@ export const stashRoute: Route = {
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
     return ctx.repoLocks.run(dirs.commonDir, async () => {
+      await requireStillListed(ctx.git, target);
       const [{ guard, identity }, before] = await Promise.all([commitWriteSetup(ctx.git, target), readStashRef(ctx.git, target.real)]);
       try {
         await stashPush(ctx.git, target.real, input.message, guard, identity);

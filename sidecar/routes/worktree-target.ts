@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { HttpError } from "../errors";
 import { UnverifiableConfigError } from "../git/config-drivers";
 import { committerFallback } from "../git/identity";
@@ -15,6 +16,20 @@ export async function requireListedWorktree(git: GitContext, target: ResolvedPat
     throw new HttpError(409, "not-a-worktree", `${target.input} is not the top of a git worktree`);
   }
   return dirs;
+}
+
+/**
+ * The same check again, once the request holds the repository's lock: a remove queued ahead of it on
+ * that lock may have taken the worktree while it waited, and git started in a folder that is gone
+ * fails as if git itself were missing (spawn ENOENT), which answered 500 (found by the concurrency
+ * drill, issue 19). Now the answer a serial order gives: 409 not-a-worktree.
+ */
+export async function requireStillListed(git: GitContext, target: ResolvedPath): Promise<WorktreeDirs> {
+  const exists = await stat(target.real).then(
+    (found) => found.isDirectory(),
+    () => false,
+  );
+  return requireListedWorktree(git, { ...target, exists });
 }
 
 /**
