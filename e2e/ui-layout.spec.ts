@@ -111,6 +111,8 @@ for (const { name, viewport } of sizes) {
       await expect(finish.getByRole("button", { name: "Commit" })).toBeInViewport({ ratio: 1 });
       await expectNoSideScroll(page);
       await showSessionList(page, phone);
+      // Back on the list (on a phone, after it was hidden while a session was open), the newest session is on screen.
+      await expect(sessionItem(page, title)).toBeInViewport();
       await expectNoSideScroll(page);
       if (screenshots && phone) await page.screenshot({ path: "docs/images/phone-sessions.png" });
       const block = await deleteSessionConfirmed(page, title);

@@ -17,7 +17,7 @@ const note = "px-2 text-sm text-zinc-700 dark:text-zinc-300";
  * nears its end. Only the rows on screen are in the page (a virtual list), so 10,000 sessions
  * cost what 50 do; their risk badges come in one request.
  */
-export function SessionList(props: { query: string; selectedId: string | null; deleting: boolean; onDelete: (session: SessionRef) => void }) {
+export function SessionList(props: { query: string; shown: boolean; selectedId: string | null; deleting: boolean; onDelete: (session: SessionRef) => void }) {
   const trpc = useTRPC();
   const query = props.query.trim();
   const pages = useInfiniteQuery(
@@ -31,6 +31,10 @@ export function SessionList(props: { query: string; selectedId: string | null; d
     estimateSize: () => 52,
     overscan: 6,
     getItemKey: (index) => items[index]?.id ?? index,
+    // Hidden (display: none), every row measures 0 px and the scroll position is lost; rows measured
+    // so would stay 0 px and, once shown, the list opened scrolled away from its first rows. So the
+    // virtualizer rests while hidden and measures afresh when shown (no badges asked for meanwhile).
+    enabled: props.shown,
   });
   const rows = virtualizer.getVirtualItems();
   const lastShown = rows.at(-1)?.index ?? -1;

@@ -10,7 +10,8 @@ import { CleanupDialog } from "./cleanup-dialog";
 import { CreateSessionDialog } from "./create-session-dialog";
 import { SessionList } from "./session-list";
 
-export function Sidebar({ selectedId, className = "" }: { selectedId: string | null; className?: string }) {
+/** `listShown` is false while the sidebar is hidden (a phone showing a session): the session list then rests. */
+export function Sidebar({ selectedId, listShown, className = "" }: { selectedId: string | null; listShown: boolean; className?: string }) {
   const [creating, setCreating] = useState(false);
   const [cleaning, setCleaning] = useState(false);
   const [search, setSearch] = useState("");
@@ -42,7 +43,7 @@ export function Sidebar({ selectedId, className = "" }: { selectedId: string | n
           className="w-full rounded-md border border-zinc-400 bg-white px-2 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-950 focus-visible:outline-2 focus-visible:outline-indigo-500"
         />
       </div>
-      <SessionList query={query} selectedId={selectedId} deleting={deletion.pending} onDelete={deletion.requestDelete} />
+      <SessionList query={query} shown={listShown} selectedId={selectedId} deleting={deletion.pending} onDelete={deletion.requestDelete} />
       <div className="border-t border-zinc-200 px-3 py-2 dark:border-zinc-800">
         <Button variant="ghost" className="min-h-7 w-full px-2 py-0.5 text-xs" onClick={() => setCleaning(true)}>
           Clean up sessions
