@@ -48,8 +48,8 @@ export type SoakSlopes = Array<{ process: string; rssMbPerMinute: number; fdsPer
  * web app's server: tRPC, Prisma, SQLite) and the real sidecar process (sessions made, written to,
  * checked, diffed, committed, pushed, stashed and deleted, tabs opened), with faults injected: the
  * sidecar hung (SIGSTOP) under a delete, hostile requests straight to the sidecar, bursts of
- * concurrent deletes and stashes. Every few seconds the RSS and open file descriptors of both
- * processes are sampled; the slope (least squares, per minute, the first fifth left out as warm-up)
+ * concurrent deletes and stashes. After every cycle (nothing in flight) the RSS and open file
+ * descriptors of both processes are sampled; the slope (least squares, per minute, the first fifth left out as warm-up)
  * must be flat. Every answer must be a success or a refusal in words; nothing that held work goes.
  */
 export async function soakDrill(options: { minutes: number; db: Db; log?: (line: string) => void }): Promise<{ figures: DrillFigures; slopes: SoakSlopes }> {
@@ -73,8 +73,6 @@ export async function soakDrill(options: { minutes: number; db: Db; log?: (line:
     }
   };
   sample();
-  // About 60 samples over the run, at most one a second.
-  const sampler = setInterval(sample, Math.max(1_000, Math.min(10_000, (options.minutes * 60_000) / 60)));
   let requests = 0;
   let faults = 0;
   let cycles = 0;
@@ -93,6 +91,9 @@ export async function soakDrill(options: { minutes: number; db: Db; log?: (line:
     const keeper = await caller.session.create({ title: "soak: commits and pushes", repoPath: fixture.clone });
     const keeperDir = keeper.worktree?.path ?? "";
     while (Date.now() < deadline) {
+      // Sampled between cycles, when nothing is in flight: a git child's pipes counted mid-request
+      // would read as noise in the sidecar's file descriptors.
+      if (cycles > 0) sample();
       cycles += 1;
       // Work committed and pushed in one long-lived session; a clean session made and deleted.
       await fixture.write(keeperDir, { [`soak/${cycles}.txt`]: `cycle ${cycles}\n` });
@@ -157,7 +158,6 @@ export async function soakDrill(options: { minutes: number; db: Db; log?: (line:
     const unexpected = sidecar.output().split("sidecar: unexpected error:").length - 1;
     if (unexpected > 0) problems.add(`the sidecar answered 500 ${unexpected} times: ${sidecar.output().slice(sidecar.output().indexOf("sidecar: unexpected error:")).slice(0, 400)}`);
   } finally {
-    clearInterval(sampler);
     try {
       process.kill(sidecarPid, "SIGCONT");
     } catch {
