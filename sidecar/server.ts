@@ -113,8 +113,13 @@ export function createSidecarServer(options: SidecarServerOptions): http.Server 
       }
       return;
     }
+    // The caller gone before the answer (its timeout): a remove still queued must not go ahead unseen.
+    const callerLeft = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) callerLeft.abort();
+    });
     const body = route.method === "POST" ? await readJsonBody(req) : (req.resume(), undefined);
-    const result = await route.handle(ctx, body);
+    const result = await route.handle(ctx, body, { signal: callerLeft.signal });
     sendJson(res, result.status, result.body);
   }
 

@@ -16,12 +16,15 @@ export type RouteContext = {
 
 export type RouteResult = { status: number; body: unknown };
 
+/** The request itself: `signal` aborts when the caller closed the connection before the answer. */
+export type RouteCall = { signal: AbortSignal };
+
 export type Route = {
   method: "GET" | "POST";
   path: string;
   /** false only for /healthz */
   auth: boolean;
-  handle(ctx: RouteContext, body: unknown): Promise<RouteResult>;
+  handle(ctx: RouteContext, body: unknown, call: RouteCall): Promise<RouteResult>;
 };
 
 /** Validates a request body; a 400 whose message names every field that is wrong. */

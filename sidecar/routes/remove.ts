@@ -18,7 +18,7 @@ export const removeRoute: Route = {
   method: "POST",
   path: "/v1/worktrees/remove",
   auth: true,
-  async handle(ctx, body) {
+  async handle(ctx, body, call) {
     const input = parseInput(removeInput, body);
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = target.exists ? await readWorktreeDirs(ctx.git, target.real).catch(() => null) : null;
@@ -34,6 +34,9 @@ export const removeRoute: Route = {
           readRepoGuard(ctx.git, target.real, { submodules: true }),
           readRepoGuard(ctx.git, dirs.commonDir, { submodules: false }),
         ]);
+        // The caller stopped waiting (the app's risk timeout) and told the user nothing was deleted: so
+        // nothing is (found by the concurrency drill, issue 19). Checked last, just before git removes.
+        if (call.signal.aborted) return blocked([{ ...report, status: "unverified", error: "the caller stopped waiting before the worktree was removed, so nothing was removed" }]);
         await removeWorktree(ctx.git, dirs.commonDir, target.real, unionGuards(inWorktree, inCommonDir));
       } catch (error) {
         if (error instanceof GitError) return blocked([{ ...report, status: "unverified", error: `git refused to remove the worktree: ${error.message}` }]);
