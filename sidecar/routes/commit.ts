@@ -5,12 +5,12 @@ import { GitError } from "../git/run";
 import { checkWorktree } from "../risk/check-worktree";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
-import { absolutePath } from "./inputs";
+import { absolutePath, gitMessage } from "./inputs";
 import { commitWriteSetup, requireListedWorktree, requireStillListed } from "./worktree-target";
 
 const commitInput = z.object({
   path: absolutePath,
-  message: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(10_000, "is too long"),
+  message: gitMessage(10_000, { trim: true }),
 });
 
 /** The block dialog's Commit flow: commit what is there (never pushes: the sidecar's git has no network). */

@@ -15,3 +15,16 @@ export const gitName = z
   .max(200, "is too long")
   .refine((value) => !value.startsWith("-"), "must not start with '-'")
   .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), "must not contain control characters");
+
+/**
+ * A commit, merge or stash message: it becomes one argument of git, which cannot hold NUL (spawn
+ * refuses it). Refused here, before anything runs: a commit used to stage everything (`add --all`)
+ * and then fail on it, changing the index of a request it refused (found by the sidecar fuzz, issue 19).
+ */
+export function gitMessage(max: number, options: { trim: boolean }) {
+  const text = z.string({ error: "must be a string" });
+  return (options.trim ? text.trim() : text)
+    .min(1, "must not be empty")
+    .max(max, "is too long")
+    .refine((value) => !value.includes("\0"), "must not contain NUL");
+}

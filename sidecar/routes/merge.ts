@@ -4,13 +4,13 @@ import { isValidBranchName } from "../git/refs";
 import { mergeBranch } from "../merge/merge-branch";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
-import { absolutePath, gitName } from "./inputs";
+import { absolutePath, gitMessage, gitName } from "./inputs";
 import { requireListedWorktree, requireStillListed } from "./worktree-target";
 
 const mergeInput = z.object({
   path: absolutePath,
   branch: gitName,
-  message: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(10_000, "is too long"),
+  message: gitMessage(10_000, { trim: true }),
 });
 
 /** Issue 18, "Merge into session": the arena winner's branch into the origin session's worktree. */

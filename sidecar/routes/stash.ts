@@ -5,12 +5,12 @@ import { readStashRef, stashPush } from "../git/stash";
 import { checkWorktree } from "../risk/check-worktree";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
-import { absolutePath } from "./inputs";
+import { absolutePath, gitMessage } from "./inputs";
 import { commitWriteSetup, requireListedWorktree, requireStillListed } from "./worktree-target";
 
 const stashInput = z.object({
   path: absolutePath,
-  message: z.string({ error: "must be a string" }).min(1, "must not be empty").max(1000, "is too long"),
+  message: gitMessage(1000, { trim: false }),
 });
 
 export const stashRoute: Route = {
