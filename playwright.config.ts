@@ -4,8 +4,14 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 // One scratch folder per run (database, data folder, worktree root), made by the main process and
-// inherited by the workers through the environment, so every process sees the same one.
-process.env.BOOCHAT_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "boochat-e2e-"));
+// inherited by the workers through the environment, so every process sees the same one. Made here
+// (a bare `npx playwright test`), it goes when the run's process exits, after the web servers
+// stopped; `npm test` makes and removes its own.
+if (!process.env.BOOCHAT_E2E_DIR) {
+  const made = fs.mkdtempSync(path.join(os.tmpdir(), "boochat-e2e-"));
+  process.env.BOOCHAT_E2E_DIR = made;
+  process.on("exit", () => fs.rmSync(made, { recursive: true, force: true }));
+}
 const e2eDir = process.env.BOOCHAT_E2E_DIR;
 const port = Number(process.env.BOOCHAT_E2E_PORT ?? 3107);
 const sidecarPort = Number(process.env.BOOCHAT_E2E_SIDECAR_PORT ?? 4397);
