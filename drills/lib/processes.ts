@@ -64,22 +64,24 @@ export function isAlive(pid: number): boolean {
 export function killHard(pid: number, options: { children: boolean }): number[] {
   const below = descendantsOf(pid);
   if (options.children) {
-    for (const pgid of new Set(below.map((p) => p.pgid))) {
-      if (pgid > 1 && pgid !== process.pid) {
-        try {
-          process.kill(-pgid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
-    }
+    // Only groups led by a process below `pid` (git's): a child left in the sidecar's own group (tsx's
+    // esbuild) shares the group of the test run itself, and killing that group killed the whole
+    // `npm test` (and .ci/run) around the drill. Such children are killed one by one instead.
+    const leaders = new Set(below.map((p) => p.pid));
+    for (const pgid of new Set(below.map((p) => p.pgid))) if (leaders.has(pgid)) signal(-pgid);
+    for (const p of below) signal(p.pid);
   }
+  signal(pid);
+  return options.children ? [] : below.map((p) => p.pid);
+}
+
+function signal(target: number): void {
+  if (target === 0 || target === -1 || Math.abs(target) === process.pid) return;
   try {
-    process.kill(pid, "SIGKILL");
+    process.kill(target, "SIGKILL");
   } catch {
     // already gone
   }
-  return options.children ? [] : below.map((p) => p.pid);
 }
 
 /** Resolves once none of `pids` runs any more (polling), or rejects after `timeoutMs`. */

@@ -25,7 +25,8 @@ describe("who listens on a port", () => {
     expect(portOwner(process.pid, myPort)).toBe("ours");
 
     const other = spawn(process.execPath, ["-e", "require('net').createServer().listen(0,'127.0.0.1',function(){console.log(this.address().port)})"], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
-    cleanups.push(async () => process.kill(-(other.pid ?? 0), "SIGKILL"));
+    // Its own group (detached); never -0, which would be this test's group.
+    cleanups.push(async () => void (other.pid && process.kill(-other.pid, "SIGKILL")));
     const otherPort = Number(await new Promise<string>((resolve) => other.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()))));
     expect(portOwner(process.pid, otherPort)).toBe("other");
     expect(portOwner(other.pid ?? 0, otherPort)).toBe("ours");

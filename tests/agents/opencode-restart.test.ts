@@ -19,8 +19,9 @@ it("fails the running task when opencode is killed, restarts opencode, and the n
   await h.model.waitForStep("KILL-DURING", 0);
   const pid = h.opencode.pid;
   const generation = h.opencode.generation;
-  expect(pid).not.toBeNull();
-  process.kill(-(pid ?? 0), "SIGKILL");
+  if (!pid) throw new Error("opencode has no pid");
+  // Its own process group (opencode runs as a group leader); never -0, which is this test's group.
+  process.kill(-pid, "SIGKILL");
 
   const failed = await h.waitForTask(sent.taskId, 20_000);
   expect(failed.status).toBe("failed");
