@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { HttpError } from "../errors";
 import { readHeadBranchRef, readResolvedDefaultBranchRef } from "../git/default-branch";
 import { readOriginUrls } from "../git/origin-urls";
 import { classifyRemoteUrl } from "../git/remote-url";
-import { readWorktreeDirs } from "../git/worktree-dirs";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
+import { requireListedWorktree } from "./worktree-target";
 
 const originInput = z.object({ path: absolutePath });
 
@@ -27,9 +26,7 @@ export const worktreeOriginRoute: Route = {
   async handle(ctx, body) {
     const input = parseInput(originInput, body);
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
-    if (!target.exists) throw new HttpError(404, "not-a-worktree", `the worktree directory ${input.path} does not exist`);
-    const dirs = await readWorktreeDirs(ctx.git, target.real);
-    if (dirs === null || dirs.toplevel !== target.real) throw new HttpError(404, "not-a-worktree", `${input.path} is not the top of a git worktree`);
+    const dirs = await requireListedWorktree(ctx.git, target, 404);
     const [urls, head, defaultRef] = await Promise.all([
       readOriginUrls(ctx.git, target.real),
       readHeadBranchRef(ctx.git, target.real),

@@ -1,11 +1,11 @@
 import path from "node:path";
 import { z } from "zod";
 import { HttpError } from "../errors";
-import { readWorktreeDirs } from "../git/worktree-dirs";
 import { findWorktreeEntry, listWorktrees } from "../git/worktree-list";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
+import { requireListedWorktree } from "./worktree-target";
 
 const repositoryInput = z.object({ path: absolutePath });
 
@@ -21,9 +21,7 @@ export const worktreeRepositoryRoute: Route = {
   async handle(ctx, body) {
     const input = parseInput(repositoryInput, body);
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
-    if (!target.exists) throw new HttpError(404, "not-a-worktree", `the worktree directory ${input.path} does not exist`);
-    const dirs = await readWorktreeDirs(ctx.git, target.real);
-    if (dirs === null || dirs.toplevel !== target.real) throw new HttpError(404, "not-a-worktree", `${input.path} is not the top of a git worktree`);
+    const dirs = await requireListedWorktree(ctx.git, target, 404);
     // The main working tree of a repository inside the root: the repository is right here.
     if (dirs.gitDir === dirs.commonDir) return ok({ repoPath: target.real, worktreePath: target.real });
     const entries = await listWorktrees(ctx.git, target.real);
