@@ -42,15 +42,20 @@ export type SidecarServerOptions = {
   network: NetworkSettings;
   /** where unexpected errors go (never to the client) */
   logError?: (error: unknown) => void;
+  /**
+   * Routes of a service built on the sidecar (host/host-server.ts): asked, after the token check, for a
+   * path no sidecar route has; true when it answered. Its HttpErrors are answered like the sidecar's own.
+   */
+  fallback?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
 };
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-function errorBody(code: string, message: string, extra: Record<string, unknown> = {}) {
+export function errorBody(code: string, message: string, extra: Record<string, unknown> = {}) {
   return { error: { code, message }, ...extra };
 }
 
@@ -64,7 +69,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 }
 
 /** Reads a JSON body of at most MAX_BODY_BYTES; the rest of an oversize body is drained so the client reads the 413. */
-async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+export async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers["content-length"] ?? "0");
   const chunks: Buffer[] = [];
   let size = 0;
@@ -102,8 +107,9 @@ export function createSidecarServer(options: SidecarServerOptions): http.Server 
       return;
     }
     if (!route) {
-      req.resume();
       const known = ROUTES.filter((candidate) => candidate.path === url.pathname);
+      if (known.length === 0 && options.fallback && (await options.fallback(req, res, url))) return;
+      req.resume();
       if (known.length > 0) {
         sendJson(res, 405, errorBody("method-not-allowed", `${req.method ?? "?"} is not allowed on ${url.pathname}`), {
           allow: known.map((candidate) => candidate.method).join(", "),

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { stopLeftoverOpencode } from "../server/agents/opencode/opencode-leftover";
+import { openAuditLog } from "../sidecar/audit-log";
+import { createHostExec } from "../sidecar/exec";
+import type { GitContext } from "../sidecar/git/run";
+import { createHostServer } from "./host-server";
+import { createOpencodeHost } from "./opencode-host";
+import { loadHostSettings, SettingsError } from "./settings";
+
+/** `npm run host`: one machine's host service, the sidecar's API plus its opencode (docs/HOSTS.md). */
+async function main(): Promise<void> {
+  // As the sidecar: everything it creates is its own until the root says otherwise.
+  process.umask(0o077);
+  const settings = await loadHostSettings();
+  if (settings.worktreeRootShared) process.umask(0o007);
+  const log = (line: string) => console.error(`host: ${line}`);
+  // An opencode a SIGKILLed run of this data folder left behind would hold its port and state until the first config.
+  await stopLeftoverOpencode(settings.dataDir, log);
+
+  const audit = openAuditLog(settings.auditLogPath, { maxBytes: settings.auditMaxBytes, keep: settings.auditKeep });
+  const git: GitContext = {
+    exec: createHostExec(audit),
+    worktreeRoot: settings.worktreeRoot,
+    timeoutMs: settings.gitTimeoutMs,
+    basePath: settings.gitPath,
+    home: settings.home,
+    tempDir: settings.tempDir,
+  };
+  const network = { credentialHelper: settings.gitCredentialHelper, sshAuthSock: settings.sshAuthSock, timeoutMs: settings.gitNetworkTimeoutMs };
+  const opencode = createOpencodeHost({ dataDir: settings.dataDir, log });
+  const identity = { name: settings.name, instance: randomUUID(), worktreeRoot: settings.worktreeRoot, dataDir: settings.dataDir };
+  const server = createHostServer({ token: settings.token, identity, git, network, opencode });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : settings.port;
+  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  // Tests and operators wait for this line.
+  console.log(`boochat host ${settings.name} listening on http://${host}:${port} (worktree root ${settings.worktreeRoot})`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`boochat host ${settings.name} stopping (${signal})`);
+    const force = setTimeout(() => {
+      audit.close();
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    // opencode first: its event streams through the proxy end with it, so the server can close.
+    opencode
+      .stop()
+      .catch((error: unknown) => log(`stopping opencode failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        server.close(() => {
+          audit.close();
+          process.exit(0);
+        });
+        server.closeIdleConnections();
+      });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof SettingsError ? `host: refusing to start: ${error.message}` : error);
+  process.exit(1);
+});
