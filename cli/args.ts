@@ -52,6 +52,19 @@ Options:
       --json             print the sessions as JSON
   -h, --help             show this help`,
   },
+  hosts: {
+    options: { ...help, ...json },
+    summary: "list the agent hosts and their state",
+    usage: `Usage: boochat hosts [--json]
+
+Lists the hosts BooChat runs worktrees and agents on (docs/HOSTS.md): name, whether it
+answers, its worktrees, the tasks running there, its load (1-minute load per CPU) and
+its opencode's state. Without BOOCHAT_HOSTS_FILE there is one host, local.
+
+Options:
+      --json             print the hosts as JSON
+  -h, --help             show this help`,
+  },
   watch: {
     options: { ...help },
     summary: "follow a task until it ends",
@@ -119,6 +132,7 @@ export type ParsedCommand =
       json: boolean;
     }
   | { command: "sessions"; json: boolean }
+  | { command: "hosts"; json: boolean }
   | { command: "watch"; taskId: string }
   | { command: "cancel"; taskId: string; json: boolean };
 
@@ -202,6 +216,12 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       if (values.help) return { command: "help", text: COMMANDS.sessions.usage };
       if (positionals.length > 0) throw new CliError(`boochat sessions takes no arguments; extra arguments: ${positionals.join(" ")}`);
       return { command: "sessions", json: values.json ?? false };
+    }
+    case "hosts": {
+      const { values, positionals } = parseFor(first, rest, COMMANDS.hosts.options);
+      if (values.help) return { command: "help", text: COMMANDS.hosts.usage };
+      if (positionals.length > 0) throw new CliError(`boochat hosts takes no arguments; extra arguments: ${positionals.join(" ")}`);
+      return { command: "hosts", json: values.json ?? false };
     }
     case "watch": {
       const { values, positionals } = parseFor(first, rest, COMMANDS.watch.options);

@@ -1,6 +1,7 @@
 import { EXIT, parseCommandLine } from "./args";
 import { CliError, createBoochatClient, describeError, settingsFromEnv } from "./client";
 import { runCancel } from "./commands/cancel";
+import { runHosts } from "./commands/hosts";
 import { runSessions } from "./commands/sessions";
 import { runTask } from "./commands/task";
 import { watchTask } from "./commands/watch";
@@ -22,6 +23,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await runTask(client, settings, command, io);
       case "sessions":
         return await runSessions(client, command.json, io);
+      case "hosts":
+        return await runHosts(client, command.json, io);
       case "watch":
         return await watchTask(client, settings, command.taskId, io);
       case "cancel":

@@ -1,22 +1,23 @@
 import { getAgentRuntime } from "./agents/app-runtime";
 import { getDb } from "./db";
 import { getSettings } from "./settings/settings";
-import { createSidecarClient, type SidecarClient } from "./sidecar-client";
+import { createHostRouter, type HostRouter } from "./hosts/host-router";
+import { getHosts } from "./hosts/hosts-config";
 import { createContextInner } from "./trpc/init";
 
-const globalForContext = globalThis as unknown as { boochatSidecar?: SidecarClient };
+const globalForContext = globalThis as unknown as { boochatHostRouter?: HostRouter };
 
-function getSidecarClient(): SidecarClient {
-  const { sidecarUrl, sidecarToken } = getSettings();
-  globalForContext.boochatSidecar ??= createSidecarClient({ url: sidecarUrl, token: sidecarToken });
-  return globalForContext.boochatSidecar;
+/** The app's one router over its hosts (BOOCHAT_HOSTS_FILE, else the `local` sidecar). */
+function getHostRouter(): HostRouter {
+  globalForContext.boochatHostRouter ??= createHostRouter({ db: getDb(), hosts: getHosts() });
+  return globalForContext.boochatHostRouter;
 }
 
-/** The context of a request to the running app: the app's db, sidecar client and agent runtime. */
+/** The context of a request to the running app: the app's db, its hosts' router and agent runtime. */
 export function createAppContext() {
   return createContextInner({
     db: getDb(),
-    sidecar: getSidecarClient(),
+    sidecar: getHostRouter(),
     agents: getAgentRuntime(),
     riskTimeoutMs: getSettings().riskTimeoutMs,
   });

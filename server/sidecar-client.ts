@@ -116,12 +116,20 @@ export type MergeResult = z.infer<typeof mergeSchema>;
 /** Push and fetch reach the network: a little longer than the sidecar's own limit (300 s by default), so its answer says why. */
 const NETWORK_TIMEOUT_MS = 330_000;
 
-export type SidecarClientOptions = { url: string; token: string; timeoutMs?: number };
+export type SidecarClientOptions = {
+  url: string;
+  token: string;
+  timeoutMs?: number;
+  /** How the words of a failure name it (default `the sidecar at <url>`), and where its token is set. */
+  label?: { name: string; tokenSetting: string };
+};
 
 /** HTTP client for the sidecar (docs/ARCHITECTURE.md, "The sidecar"): bearer token, JSON, a timeout on every call. */
 export function createSidecarClient(options: SidecarClientOptions): SidecarClient {
   const base = options.url.replace(/\/+$/, "");
   const defaultTimeout = options.timeoutMs ?? 30_000;
+  const name = options.label?.name ?? `the sidecar at ${base}`;
+  const tokenSetting = options.label?.tokenSetting ?? "BOOCHAT_SIDECAR_TOKEN";
 
   async function post(path: string, body: unknown, timeoutMs = defaultTimeout): Promise<{ status: number; json: unknown }> {
     let response: Response;
@@ -136,23 +144,23 @@ export function createSidecarClient(options: SidecarClientOptions): SidecarClien
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       throw new SidecarUnavailableError(
         timedOut
-          ? `the sidecar at ${base} did not answer within ${Math.round(timeoutMs / 100) / 10} s`
-          : `the sidecar at ${base} cannot be reached (is it running?)`,
+          ? `${name} did not answer within ${Math.round(timeoutMs / 100) / 10} s`
+          : `${name} cannot be reached (is it running?)`,
       );
     }
     let json: unknown;
     try {
       json = await response.json();
     } catch {
-      throw new SidecarUnavailableError(`the sidecar at ${base} answered ${response.status} without JSON`);
+      throw new SidecarUnavailableError(`${name} answered ${response.status} without JSON`);
     }
-    if (response.status === 401) throw new SidecarUnavailableError("the sidecar refused BooChat's token (check BOOCHAT_SIDECAR_TOKEN)");
+    if (response.status === 401) throw new SidecarUnavailableError(`${name} refused BooChat's token (check ${tokenSetting})`);
     return { status: response.status, json };
   }
 
   function fail(status: number, json: unknown): never {
     const parsed = errorSchema.safeParse(json);
-    const message = parsed.success ? parsed.data.error.message : `the sidecar answered ${status}`;
+    const message = parsed.success ? parsed.data.error.message : `${name} answered ${status}`;
     // A 502 with a remote-* code is origin's answer to a push or fetch, said in words: not the sidecar failing.
     const remote = status === 502 && parsed.success && parsed.data.error.code?.startsWith("remote-");
     if (status >= 500 && !remote) throw new SidecarUnavailableError(message);

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { hostNameSchema } from "./host-name";
 import { idSchema, titleSchema } from "./ids";
 
 export const sessionCreateInput = z.object({
   title: titleSchema,
   /**
-   * A git repository on the sidecar's host, as an absolute path or from the home folder there
+   * A git repository on a host (`host`, else any host that has it), as an absolute path or from the home folder there
    * (`~/proj`); the session then gets its own worktree.
    */
   repoPath: z
@@ -16,6 +17,11 @@ export const sessionCreateInput = z.object({
     .optional(),
   /** The branch to check out in the worktree: an existing one, or a new one made from the default branch. */
   branch: z.string().trim().min(1, "must not be empty").max(200).optional(),
+  /**
+   * The host (docs/HOSTS.md) to place the worktree on; absent: the host where repoPath exists, the
+   * least busy of them. Needs repoPath.
+   */
+  host: hostNameSchema.optional(),
 });
 export type SessionCreateInput = z.infer<typeof sessionCreateInput>;
 

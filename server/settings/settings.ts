@@ -40,6 +40,8 @@ export type Settings = {
   mcpUrl: string | null;
   opencodeBin: string | null;
   opencodePort: number | null;
+  /** BOOCHAT_HOSTS_FILE: the agent hosts (server/hosts/hosts-config.ts); null: the one `local` host. */
+  hostsFile: string | null;
 };
 
 export type Env = Record<string, string | undefined>;
@@ -83,6 +85,7 @@ const envSchema = z.object({
   BOOCHAT_MCP_URL: url("http://127.0.0.1:3000/api/mcp"),
   BOOCHAT_OPENCODE_BIN: text,
   BOOCHAT_OPENCODE_PORT: port,
+  BOOCHAT_HOSTS_FILE: text,
   XDG_CACHE_HOME: text,
   HOME: text,
 });
@@ -140,6 +143,7 @@ export function readSettings(env: Env = process.env): Settings {
     mcpUrl: raw.BOOCHAT_MCP_URL ?? null,
     opencodeBin: raw.BOOCHAT_OPENCODE_BIN ?? null,
     opencodePort: raw.BOOCHAT_OPENCODE_PORT ?? null,
+    hostsFile: raw.BOOCHAT_HOSTS_FILE ? path.resolve(/*turbopackIgnore: true*/ raw.BOOCHAT_HOSTS_FILE) : null,
   };
 }
 

@@ -5,10 +5,12 @@ import type { AgentRuntime } from "../agents/runtime";
 import type { Db } from "../db";
 import { LIMITS } from "../limits";
 import { AppError, describeZodError, diskFullError, internalErrorMessage, type AppErrorData } from "../errors";
+import { asHostRouter } from "../hosts/host-router";
 import type { SidecarClient } from "../sidecar-client";
 
 export type ContextDeps = {
   db: Db;
+  /** The hosts' router (server/hosts/host-router.ts), or one plain sidecar client: then the only host, `local`. */
   sidecar: SidecarClient;
   /** The agent runtime (server/agents/runtime.ts); absent in tests that do not run agents. */
   agents?: AgentRuntime;
@@ -18,7 +20,7 @@ export type ContextDeps = {
 
 /** The context without HTTP in it: tests build it with a real database and call routers through createCaller. */
 export function createContextInner(deps: ContextDeps) {
-  return { db: deps.db, sidecar: deps.sidecar, agents: deps.agents, riskTimeoutMs: deps.riskTimeoutMs ?? 5_000 };
+  return { db: deps.db, sidecar: asHostRouter(deps.sidecar), agents: deps.agents, riskTimeoutMs: deps.riskTimeoutMs ?? 5_000 };
 }
 
 export type Context = ReturnType<typeof createContextInner>;

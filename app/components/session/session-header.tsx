@@ -9,6 +9,8 @@ import { Button } from "../ui/button";
 
 type SessionData = {
   title: string;
+  /** Where its worktree and agents are (docs/HOSTS.md). */
+  host: string;
   worktree: { path: string; branch: string | null } | null;
   arena: { id: string; originSessionId: string; originTitle: string } | null;
 };
@@ -31,7 +33,15 @@ function SessionViewLinks({ sessionId, view }: { sessionId: string; view: "tabs"
   );
 }
 
-/** The session's title, where its worktree is, and its arenas (New arena, one link per arena). */
+function HostName({ host }: { host: string }) {
+  return (
+    <span role="group" className="font-mono" aria-label="Host">
+      {host}
+    </span>
+  );
+}
+
+/** The session's title, where its worktree is (path and host), and its arenas (New arena, one link per arena). */
 export function SessionHeader(props: { sessionId: string; session: SessionData; view: "tabs" | "changes"; onOpenArena: (arenaId: string) => void }) {
   const { sessionId, session, onOpenArena } = props;
   const trpc = useTRPC();
@@ -50,10 +60,13 @@ export function SessionHeader(props: { sessionId: string; session: SessionData; 
           · worktree{" "}
           <span role="group" className="font-mono" aria-label="Worktree path">
             {worktree.path}
-          </span>
+          </span>{" "}
+          · host <HostName host={session.host} />
         </p>
       ) : (
-        <p className={secondary}>Chat only: no repository attached.</p>
+        <p className={secondary}>
+          Chat only: no repository attached · host <HostName host={session.host} />
+        </p>
       )}
       {session.arena ? (
         <p className={secondary}>

@@ -1,6 +1,7 @@
 import type { Db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import type { ArenaContestant, ArenaCreateInput } from "../../schemas/arena";
+import { asHostRouter } from "../../hosts/host-router";
 import { sidecarFailure, type SidecarClient } from "../../sidecar-client";
 import type { AgentInfo, AgentRuntime } from "../../agents/runtime";
 import { removeWorktreeThroughSidecar } from "../session/delete-session";
@@ -61,7 +62,7 @@ async function repositoryOf(deps: CreateArenaDeps, worktree: { id: string; path:
  * Runs one prompt with several agents or models side by side. Each entry is a session of its own
  * (linked to the arena; the sidebar shows it under the session that started it) with one tab and
  * its own worktree, on a branch made from the origin session's branch as committed, so entries
- * cannot overwrite each other or the origin's worktree. Every worktree is behind the delete gate
+ * cannot overwrite each other or the origin's worktree, all on the origin's host. Every worktree is behind the delete gate
  * like any session's. If an entry cannot be set up, the ones already made are taken back (fresh,
  * so the gate finds them clean) and nothing runs.
  */
@@ -75,12 +76,14 @@ export async function createArena(deps: CreateArenaDeps, input: ArenaCreateInput
   }
   const contestants = resolveContestants(agents.listAgents(), input.agents);
   const repoPath = await repositoryOf(deps, own);
+  // Entries go to the origin's host, beside its repository: an arena never spreads over hosts.
+  const host = asHostRouter(deps.sidecar).hostOf(own.host).name;
 
   const arena = await db.arena.create({ data: { sessionId: session.id, prompt: input.prompt } });
   const made: Entry[] = [];
   try {
     for (const [index, contestant] of contestants.entries()) {
-      made.push(await createEntry(deps, { arenaId: arena.id, n: index + 1, contestant, repoPath, base: own.branch ?? own.baseRef }));
+      made.push(await createEntry(deps, { arenaId: arena.id, n: index + 1, contestant, repoPath, base: own.branch ?? own.baseRef, host }));
     }
   } catch (error) {
     await undoArena(deps, arena.id, made);
@@ -102,9 +105,10 @@ export async function createArena(deps: CreateArenaDeps, input: ArenaCreateInput
 /** One entry: its session and tab first (the worktree is named after the session), then its worktree. */
 async function createEntry(
   deps: CreateArenaDeps,
-  entry: { arenaId: string; n: number; contestant: Contestant; repoPath: string; base: string | null },
+  entry: { arenaId: string; n: number; contestant: Contestant; repoPath: string; base: string | null; host: string },
 ): Promise<Entry> {
-  const { db, sidecar } = deps;
+  const { db } = deps;
+  const sidecar = asHostRouter(deps.sidecar).forHost(entry.host);
   const title = `Arena ${entry.n}: ${entry.contestant.label}`.slice(0, 200);
   const session = await db.session.create({
     data: {
@@ -129,7 +133,7 @@ async function createEntry(
     throw error;
   }
   const worktree = await db.worktree.create({
-    data: { sessionId: session.id, repoPath: entry.repoPath, path: created.path, branch: created.branch, baseRef: created.head, host: sidecar.url, purpose: "arena" },
+    data: { sessionId: session.id, repoPath: entry.repoPath, path: created.path, branch: created.branch, baseRef: created.head, host: entry.host, purpose: "arena" },
   });
   return { sessionId: session.id, chatId: session.chats[0]?.id ?? "", worktree };
 }

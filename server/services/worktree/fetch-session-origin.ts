@@ -1,4 +1,5 @@
 import type { Db } from "../../db";
+import { asHostRouter } from "../../hosts/host-router";
 import { sidecarFailure, type SidecarClient } from "../../sidecar-client";
 import { checkWorktrees } from "./risk-gate";
 import { sessionWithWorktree } from "./session-worktree";
@@ -16,7 +17,9 @@ export async function fetchSessionOrigin(deps: { db: Db; sidecar: SidecarClient;
       ({ repoPath } = await deps.sidecar.repository({ path: worktree.path }));
       await deps.db.worktree.update({ where: { id: worktree.id }, data: { repoPath } });
     }
-    const fetched = await deps.sidecar.fetch({ repoPath });
+    // The repository on the worktree's own host (the same path may name another clone elsewhere).
+    const router = asHostRouter(deps.sidecar);
+    const fetched = await router.forHost(router.hostOf(worktree.host).name).fetch({ repoPath });
     const report = fetched.reports.find((r) => r.path === worktree.path) ?? (await checkWorktrees(deps.sidecar, [worktree], deps.riskTimeoutMs)).reports[0] ?? null;
     return { updated: fetched.updated, report };
   } catch (error) {

@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "../init";
 import { arenaRouter } from "./arena";
 import { chatRouter } from "./chat";
 import { coderRouter } from "./coder";
+import { hostRouter } from "./host";
 import { reviewRouter } from "./review";
 import { sessionRouter } from "./session";
 import { sessionEventsRouter } from "./session-events";
@@ -19,6 +20,7 @@ export const appRouter = router({
   arena: arenaRouter,
   review: reviewRouter,
   sessionEvents: sessionEventsRouter,
+  host: hostRouter,
 });
 
 /** The API's type: import it (type only) to build a typed client in a script or the browser. */

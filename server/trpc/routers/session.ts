@@ -14,7 +14,7 @@ export const sessionRouter = router({
   /** Every session at once (scripts); the sidebar pages through `page`. */
   list: publicProcedure.query(({ ctx }) => listSessions(ctx.db)),
   page: publicProcedure.input(sessionPageInput).query(({ ctx, input }) => pageSessions(ctx.db, input)),
-  get: publicProcedure.input(sessionIdInput).query(({ ctx, input }) => getSession(ctx.db, input.id)),
+  get: publicProcedure.input(sessionIdInput).query(({ ctx, input }) => getSession(ctx.db, ctx.sidecar, input.id)),
   create: publicProcedure.input(sessionCreateInput).mutation(({ ctx, input }) => createSession(ctx, input)),
   rename: publicProcedure.input(sessionRenameInput).mutation(({ ctx, input }) => renameSession(ctx.db, input)),
   delete: publicProcedure.input(sessionDeleteInput).mutation(({ ctx, input }) => deleteSession(ctx, input)),
