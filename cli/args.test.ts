@@ -7,7 +7,7 @@ describe("boochat command line", () => {
       const parsed = parseCommandLine(argv);
       expect(parsed).toEqual({ command: "help", text: OVERALL_HELP });
     }
-    for (const name of ["task", "sessions", "watch", "cancel", "BOOCHAT_URL", "BOOCHAT_TOKEN", "BOOCHAT_DATA_DIR"]) {
+    for (const name of ["task", "sessions", "hosts", "watch", "cancel", "BOOCHAT_URL", "BOOCHAT_TOKEN", "BOOCHAT_DATA_DIR"]) {
       expect(OVERALL_HELP).toContain(name);
     }
     expect(OVERALL_HELP).toMatch(/2 task failed, 3 task cancelled/);
@@ -19,6 +19,14 @@ describe("boochat command line", () => {
     expect(viaFlag.command === "help" && viaFlag.text).toMatch(/^Usage: boochat watch <taskId>/);
     const task = parseCommandLine(["task", "-h"]);
     expect(task.command === "help" && task.text).toContain("--session <id>");
+  });
+
+  it("parses hosts with and without --json, and refuses arguments", () => {
+    expect(parseCommandLine(["hosts"])).toEqual({ command: "hosts", json: false });
+    expect(parseCommandLine(["hosts", "--json"])).toEqual({ command: "hosts", json: true });
+    expect(() => parseCommandLine(["hosts", "build-1"])).toThrow("boochat hosts takes no arguments; extra arguments: build-1");
+    const help = parseCommandLine(["hosts", "--help"]);
+    expect(help.command === "help" && help.text).toMatch(/^Usage: boochat hosts \[--json\]/);
   });
 
   it("parses a task with every option, joining unquoted words into one prompt", () => {
@@ -39,7 +47,7 @@ describe("boochat command line", () => {
   });
 
   it("names the unknown command or option", () => {
-    expect(() => parseCommandLine(["frob"])).toThrow(/Unknown command "frob". Commands: task, sessions, watch, cancel/);
+    expect(() => parseCommandLine(["frob"])).toThrow(/Unknown command "frob". Commands: task, sessions, hosts, watch, cancel/);
     expect(() => parseCommandLine(["task", "hi", "--sesion", "x"])).toThrow("Unknown option --sesion for boochat task");
     expect(() => parseCommandLine(["sessions", "-q"])).toThrow("Unknown option -q for boochat sessions");
     expect(() => parseCommandLine(["--verbose"])).toThrow("Unknown option --verbose");
