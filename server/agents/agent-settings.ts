@@ -54,6 +54,8 @@ export type AgentSettings = {
   skillsDir: string;
   /** The settings file that was read, if any. */
   settingsFile: string | null;
+  /** A host service silent this long while it runs tasks: they fail (BOOCHAT_HOST_LOSS_TIMEOUT_MS; absent: 30 s). */
+  hostLossTimeoutMs?: number;
   /** BooChat's own MCP server, offered to opencode so a run can start follow-ups (`new_task`); absent: not offered. */
   boochatMcp?: BoochatMcpSettings | null;
 };
@@ -219,7 +221,17 @@ export function readAgentSettings(options: { settings: AgentSettingsSource; env?
     skillsDir: path.resolve(options.cwd ?? process.cwd(), file?.skillsDir ?? "skills"),
     settingsFile: file ? settingsFile : null,
     boochatMcp: boochatMcpFrom(options.settings.mcpUrl, options.settings.app),
+    ...hostLossTimeoutFrom(options.env ?? process.env),
   };
+}
+
+/** BOOCHAT_HOST_LOSS_TIMEOUT_MS: how long a host service may stay silent while it runs tasks (docs/HOSTS.md). */
+function hostLossTimeoutFrom(env: Env): { hostLossTimeoutMs?: number } {
+  const text = env.BOOCHAT_HOST_LOSS_TIMEOUT_MS;
+  if (text === undefined || text === "") return {};
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1_000) throw new AppError("PRECONDITION_FAILED", `BOOCHAT_HOST_LOSS_TIMEOUT_MS must be a whole number of milliseconds, at least 1000 (it is "${text}")`);
+  return { hostLossTimeoutMs: ms };
 }
 
 /**

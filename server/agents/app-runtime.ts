@@ -1,18 +1,38 @@
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { getSettings } from "../settings/settings";
-import { readAgentSettings } from "./agent-settings";
+import { readHosts, type HostConfig } from "../hosts/hosts-config";
+import { createRemoteOpencode } from "../hosts/remote-opencode";
+import { getSettings, type Settings } from "../settings/settings";
+import { readAgentSettings, type AgentSettings } from "./agent-settings";
 import { createChatEvents } from "./chat-events";
 import { buildOpencodeConfig } from "./opencode/opencode-config";
-import { createOpencodeServer } from "./opencode/opencode-process";
+import { createOpencodeServer, type OpencodeServer } from "./opencode/opencode-process";
 import { createAgentRuntime, type AgentRuntime } from "./runtime";
 
 const globalForAgents = globalThis as unknown as { boochatAgents?: AgentRuntime };
 
 /**
+ * A host's opencode: beside the web app for the local sidecar host (today's setup), else the one
+ * the host service runs, given BooChat's configuration.
+ */
+function opencodeOfHost(settings: Settings, agentSettings: AgentSettings, log: (line: string) => void): (host: HostConfig) => OpencodeServer {
+  const config = buildOpencodeConfig(agentSettings);
+  return (host) => {
+    if (host.kind === "host-service") return createRemoteOpencode({ host, config, lossTimeoutMs: agentSettings.hostLossTimeoutMs, log });
+    return createOpencodeServer({
+      dataDir: settings.dataDir,
+      config,
+      ...(settings.opencodeBin ? { binary: settings.opencodeBin } : {}),
+      ...(settings.opencodePort ? { port: settings.opencodePort } : {}),
+      log,
+    });
+  };
+}
+
+/**
  * The process-wide runtime of the running app (kept across Next.js hot reloads), created on first
- * use from BooChat's settings: opencode starts in the background right away so the first message
- * does not wait for it.
+ * use from BooChat's settings: the home host's opencode starts in the background right away so the
+ * first message does not wait for it (other hosts' on their first use).
  */
 export function getAgentRuntime(): AgentRuntime {
   if (globalForAgents.boochatAgents) return globalForAgents.boochatAgents;
@@ -20,14 +40,9 @@ export function getAgentRuntime(): AgentRuntime {
   try {
     const agentSettings = readAgentSettings({ settings: { ...settings, app: settings } });
     const log = (line: string) => console.log(`[agents] ${line}`);
-    const opencode = createOpencodeServer({
-      dataDir: settings.dataDir,
-      config: buildOpencodeConfig(agentSettings),
-      ...(settings.opencodeBin ? { binary: settings.opencodeBin } : {}),
-      ...(settings.opencodePort ? { port: settings.opencodePort } : {}),
-      log,
-    });
-    const runtime = createAgentRuntime({ db: getDb(), settings: agentSettings, opencode, scratchDir: settings.scratchDir, log });
+    const hosts = readHosts(settings);
+    const opencodeOf = opencodeOfHost(settings, agentSettings, log);
+    const runtime = createAgentRuntime({ db: getDb(), settings: agentSettings, hosts, opencodeOf, scratchDir: settings.scratchDir, log });
     globalForAgents.boochatAgents = runtime;
     runtime.start().catch((error: unknown) => console.error(`[agents] opencode did not start: ${error instanceof Error ? error.message : String(error)}`));
   } catch (error) {
@@ -56,6 +71,7 @@ export function unavailableRuntime(reason: AppError): AgentRuntime {
     prepareChat: async () => false,
     listAgents: () => [],
     chatDirectory: fail,
+    hostOfChat: fail,
     start: fail,
     stop: async () => undefined,
     stopNow: () => undefined,

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { localPlaces } from "../../server/agents/chat-directory";
 import { createChatEvents } from "../../server/agents/chat-events";
 import { runOpenCodeServerTask } from "../../server/agents/opencode/run-opencode-task";
 import { createOpencodeRunner } from "../../server/agents/runtime";
@@ -24,7 +25,7 @@ describe("a task row without a chat", () => {
   it("gets its creator's chat when it runs, and its agent session is keyed on that chat", async () => {
     h.model.script("NO-CHAT-YET", [{ text: "ran without a tab" }]);
     const task = await h.db.task.create({ data: { chatId: null, sessionId: null, agent: "opencode", creator: "mcp", prompt: "NO-CHAT-YET", status: "queued" } });
-    const runner = createOpencodeRunner({ db: h.db, events: createChatEvents(), settings: h.settings, opencode: h.opencode, scratchDir: path.join(h.dataDir, "scratch") });
+    const runner = createOpencodeRunner({ db: h.db, events: createChatEvents(), settings: h.settings, opencode: h.opencode, places: localPlaces(path.join(h.dataDir, "scratch")) });
     try {
       const status = await runOpenCodeServerTask(runner, { id: task.id, creatorRef: "legacy-conversation" });
       expect(status).toBe("succeeded");

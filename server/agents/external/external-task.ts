@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "../../db";
 import type { StoredPart, TaskStatus } from "../../schemas/chat-event";
 import type { ExternalAgentSettings } from "../agent-settings";
-import { resolveChatDirectory } from "../chat-directory";
+import { resolveChatDirectory, type ChatPlaces } from "../chat-directory";
 import type { ChatEvents } from "../chat-events";
 import { createMessageWriter } from "../runs/message-writer";
 import { failTask, finishTask, isTerminal, markRunning, saveMessage } from "../runs/task-records";
@@ -10,7 +10,7 @@ import { runExternalAgent } from "./external-agent";
 
 /** A task run by an external agent: its output streamed into one assistant message of the chat. */
 export async function runExternalAgentTask(
-  deps: { db: Db; events: ChatEvents; scratchDir: string },
+  deps: { db: Db; events: ChatEvents; places: ChatPlaces },
   input: { taskId: string; agent: ExternalAgentSettings; signal: AbortSignal },
 ): Promise<TaskStatus> {
   const { db, events } = deps;
@@ -39,7 +39,7 @@ export async function runExternalAgentTask(
   await persist();
 
   try {
-    const directory = await resolveChatDirectory(db, chatId, deps.scratchDir);
+    const directory = await resolveChatDirectory(db, chatId, deps.places);
     const result = await runExternalAgent({
       agent: input.agent,
       prompt: task.prompt,

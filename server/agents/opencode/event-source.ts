@@ -16,6 +16,8 @@ export type OpencodeEventSource = {
   start(): void;
   /** Ends the current stream at once; the loop subscribes anew (opencode died, or moved). */
   reconnect(): void;
+  /** True once a connection has been open (it may be down now). */
+  readonly hasConnected: boolean;
   /** Resolves when a connection is open. */
   connected(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -41,6 +43,11 @@ export function createOpencodeEventSource(options: EventSourceOptions): Opencode
   let isConnected = false;
   let everConnected = false;
   const waiters = new Set<() => void>();
+  let wakeOnStop: () => void = () => {};
+  /** A stop does not wait for opencode to come back (a host service that is down may take its time). */
+  const stopping = new Promise<void>((resolve) => {
+    wakeOnStop = resolve;
+  });
 
   function markConnected() {
     isConnected = true;
@@ -88,7 +95,8 @@ export function createOpencodeEventSource(options: EventSourceOptions): Opencode
       const controller = new AbortController();
       current = controller;
       try {
-        await options.opencode.ready();
+        await Promise.race([options.opencode.ready(), stopping]);
+        if (stopped) break;
         await follow(controller);
       } catch (error) {
         if (!stopped) log(`event stream: ${error instanceof Error ? error.message : String(error)}`);
@@ -107,6 +115,9 @@ export function createOpencodeEventSource(options: EventSourceOptions): Opencode
     reconnect() {
       current?.abort();
     },
+    get hasConnected() {
+      return everConnected;
+    },
     async connected(timeoutMs = 30_000) {
       if (isConnected) return;
       await new Promise<void>((resolve, reject) => {
@@ -123,6 +134,7 @@ export function createOpencodeEventSource(options: EventSourceOptions): Opencode
     },
     async stop() {
       stopped = true;
+      wakeOnStop();
       current?.abort();
       await loop?.catch(() => undefined);
     },

@@ -1,9 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createOpencodeClient, type OpencodeClient } from "@opencode-ai/sdk/v2";
+import type { OpencodeClient } from "@opencode-ai/sdk/v2";
 import { AppError } from "../../errors";
 import { backoffDelay } from "../../lib/backoff";
 import { signalGroup, stopGroup, terminateGroup } from "../../lib/process-group.mjs";
+import { timedOpencodeClient } from "./opencode-client";
 import { freePort, opencodeEnvironment, resolveOpencodeBinary, spawnOpencode } from "./opencode-launch";
 import { forgetOpencodePid, recordOpencodePid, stopLeftoverOpencode } from "./opencode-leftover";
 import { portOwner } from "./port-owner";
@@ -16,7 +17,13 @@ import { portOwner } from "./port-owner";
 
 export type OpencodeServerState = "idle" | "starting" | "ready" | "exited" | "stopped";
 
-export type OpencodeExit = { code: number | null; signal: NodeJS.Signals | null; generation: number };
+export type OpencodeExit = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  generation: number;
+  /** Why, in words, when it is not a local process's exit (a host service's opencode: `host "b" did not answer for 30 s`). */
+  reason?: string;
+};
 
 export type OpencodeServerOptions = {
   /** BooChat's data folder: opencode's XDG folders go to `<dataDir>/opencode/`. */
@@ -203,17 +210,9 @@ async function waitReady(s: Supervisor, timeoutMs: number): Promise<void> {
   }
 }
 
-/** The SDK client for the current port: a timeout on every request, since one sent while opencode starts can hang. */
+/** The SDK client for the current port (a restart on another port makes a new one). */
 function clientOf(s: Supervisor): OpencodeClient {
-  const transport = s.options.fetch ?? fetch;
-  const requestTimeoutMs = s.options.requestTimeoutMs ?? 15_000;
-  const timedFetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = new Request(input, init);
-    const pathname = new URL(request.url).pathname;
-    if (pathname === "/global/event" || pathname === "/event") return transport(request);
-    return transport(new Request(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]) }));
-  };
-  s.client ??= createOpencodeClient({ baseUrl: urlOf(s), headers: { authorization: s.authorization }, fetch: timedFetch });
+  s.client ??= timedOpencodeClient({ baseUrl: urlOf(s), authorization: s.authorization, requestTimeoutMs: s.options.requestTimeoutMs ?? 15_000, fetch: s.options.fetch });
   return s.client;
 }
 

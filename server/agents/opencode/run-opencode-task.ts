@@ -6,7 +6,7 @@ import { describeSdkError, sdkErrorText } from "../../lib/sdk-error";
 import type { TaskStatus } from "../../schemas/chat-event";
 import { formatModelRef, type ModelRef } from "../../schemas/model-ref";
 import type { AgentSettings } from "../agent-settings";
-import { resolveChatDirectory, type ChatDirectory } from "../chat-directory";
+import { resolveChatDirectory, type ChatDirectory, type ChatPlaces } from "../chat-directory";
 import type { ChatEvents } from "../chat-events";
 import { chatTitleFor, resolveCreatorChat } from "../creator-chat";
 import type { RunTracker } from "../runs/run-tracker";
@@ -23,8 +23,8 @@ export type OpencodeTaskDeps = {
   /** The event stream, started with the first run. */
   eventSource: OpencodeEventSource;
   settings: AgentSettings;
-  /** Where chats without a worktree get their folder (chat-directory.ts). */
-  scratchDir: string;
+  /** Where chats' folders are: their worktree's host, else the home host's scratch folder (chat-directory.ts). */
+  places: ChatPlaces;
   /** Serialises ensureSession per (chat, agent): two messages at once must not make two sessions. */
   withLock: KeyLock;
   /** The opencode sessions this process has seen alive since opencode last started. */
@@ -76,10 +76,8 @@ export async function prepareOpencodeSession(
   if (!provider?.models.includes(model.modelID)) {
     throw new AppError("BAD_REQUEST", `The model ${formatModelRef(model)} is not configured`);
   }
-  const directory = await (input.directory ?? resolveChatDirectory(db, input.chatId, deps.scratchDir));
-  await opencode.ready();
-  deps.tracker.start();
-  deps.eventSource.start();
+  const directory = await (input.directory ?? resolveChatDirectory(db, input.chatId, deps.places));
+  await startRunner(deps);
   const session = await deps.withLock(`${input.chatId}\u0000${input.agent}`, () =>
     ensureSession({ db, client: opencode.client }, input.chatId, input.agent, {
       model,
@@ -93,6 +91,17 @@ export async function prepareOpencodeSession(
   );
   deps.sessions.remember(session.externalId);
   return { model, directory, session };
+}
+
+/**
+ * opencode up and its events followed. The first time (a host's runner starts on its first use),
+ * until the stream is connected, so no event of that first run is missed.
+ */
+async function startRunner(deps: OpencodeTaskDeps): Promise<void> {
+  await deps.opencode.ready();
+  deps.tracker.start();
+  deps.eventSource.start();
+  if (!deps.eventSource.hasConnected) await deps.eventSource.connected();
 }
 
 export async function runOpenCodeServerTask(deps: OpencodeTaskDeps, input: OpencodeTaskInput): Promise<TaskStatus> {

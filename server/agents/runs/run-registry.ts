@@ -14,9 +14,18 @@ export type RunRegistry = ReturnType<typeof createRunRegistry>;
 /** How long a stop waits for an agent to confirm before BooChat ends the task itself. */
 export const STOP_TIMEOUT_MS = 10_000;
 
-export function createRunRegistry(deps: { db: Db; events: ChatEvents; tracker: RunTracker; stopTimeoutMs?: number; log: (line: string) => void }) {
-  const { db, events, tracker, log } = deps;
+export function createRunRegistry(deps: {
+  db: Db;
+  events: ChatEvents;
+  /** The tracker of a task launched without one (an external agent's, or one this process did not launch). */
+  tracker: RunTracker;
+  stopTimeoutMs?: number;
+  log: (line: string) => void;
+}) {
+  const { db, events, log } = deps;
   const runs = new Map<string, Promise<TaskStatus>>();
+  /** Each opencode run's tracker: that of its chat's host. */
+  const trackers = new Map<string, RunTracker>();
   /** External agents' runs stop through their signal (SIGTERM to the group, then SIGKILL). */
   const externalAborts = new Map<string, AbortController>();
 
@@ -24,6 +33,7 @@ export function createRunRegistry(deps: { db: Db; events: ChatEvents; tracker: R
   async function stopTask(taskId: string, reason: string, timeoutMs: number): Promise<void> {
     const task = await db.task.findUnique({ where: { id: taskId }, select: { status: true } });
     if (!task || isTerminal(task.status)) return;
+    const tracker = trackers.get(taskId) ?? deps.tracker;
     const external = externalAborts.get(taskId);
     if (external) external.abort(reason);
     else if (!(await tracker.abort(taskId, reason))) await finishTask(db, events, taskId, "cancelled", `${reason} before it started`);
@@ -41,10 +51,13 @@ export function createRunRegistry(deps: { db: Db; events: ChatEvents; tracker: R
   }
 
   /**
-   * Runs `start` now, or after `after` (the run of the task ahead in the same chat) has ended. A run
-   * never throws at its caller: whatever goes wrong ends the task as failed, in words.
+   * Runs `start` now, or after `after` (the run of the task ahead in the same chat) has ended, on the
+   * host whose `tracker` follows it. A run never throws at its caller: whatever goes wrong ends the
+   * task as failed, in words.
    */
-  function launch(taskId: string, start: () => Promise<TaskStatus>, after?: Promise<unknown>) {
+  function launch(taskId: string, start: () => Promise<TaskStatus>, options: { after?: Promise<unknown>; tracker?: RunTracker } = {}) {
+    const { after, tracker } = options;
+    if (tracker) trackers.set(taskId, tracker);
     const run = after ? after.catch(() => undefined).then(start) : start();
     const guarded = run.catch(async (error: unknown) => {
       const text = error instanceof Error ? error.message : String(error);
@@ -53,7 +66,10 @@ export function createRunRegistry(deps: { db: Db; events: ChatEvents; tracker: R
       return "failed" as const;
     });
     runs.set(taskId, guarded);
-    void guarded.finally(() => runs.delete(taskId));
+    void guarded.finally(() => {
+      runs.delete(taskId);
+      trackers.delete(taskId);
+    });
   }
 
   return {
@@ -68,7 +84,7 @@ export function createRunRegistry(deps: { db: Db; events: ChatEvents; tracker: R
           externalAborts.set(taskId, controller);
           return start(controller.signal).finally(() => externalAborts.delete(taskId));
         },
-        after,
+        { after },
       );
     },
 

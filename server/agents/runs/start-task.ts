@@ -5,7 +5,9 @@ import type { KeyLock } from "../../lib/key-lock";
 import type { ModelRef } from "../../schemas/model-ref";
 import type { StoredMessage } from "../../schemas/chat-event";
 import type { AgentSettings } from "../agent-settings";
-import { chatDirectoryOf, chatDirectorySelect, type ChatDirectoryRow } from "../chat-directory";
+import type { HostConfig } from "../../hosts/hosts-config";
+import type { ExternalAgentSettings } from "../agent-settings";
+import { chatDirectoryOf, chatDirectorySelect, hostOfChat, type ChatDirectoryRow, type ChatPlaces } from "../chat-directory";
 import type { ChatEvents } from "../chat-events";
 import { chatTitleFor, resolveCreatorChat } from "../creator-chat";
 import { runExternalAgentTask } from "../external/external-task";
@@ -37,9 +39,11 @@ export type StartTaskDeps = {
   db: Db;
   events: ChatEvents;
   settings: AgentSettings;
-  scratchDir: string;
+  /** Where chats' folders are, on which host. */
+  places: ChatPlaces;
   registry: RunRegistry;
-  opencode: OpencodeTaskDeps;
+  /** The opencode runner of a host (one per host, made on first use). */
+  runnerOf(host: HostConfig): OpencodeTaskDeps;
   withLock: KeyLock;
   /** The names a task may ask for: opencode and the external agents. */
   agentNames(): string[];
@@ -111,12 +115,16 @@ async function startInChat(deps: StartTaskDeps, input: StartTaskInput, chatId: s
   if (busyWith && (input.creator === "tab" || input.creator === "skill")) {
     throw new AppError("CONFLICT", "This tab is still running a task: wait for it to finish or press Stop");
   }
+  const host = hostOfChat(chat, deps.places.hosts);
+  const external = deps.settings.externalAgents.find((a) => a.name === agent);
+  if (external) refuseExternalOnHost(external, host);
+  const runner = deps.runnerOf(host);
   // A script's, an agent's or an MCP client's task waits its turn: same chat, same context.
   const after = busyWith ? (deps.registry.runOf(busyWith) ?? Promise.resolve()) : undefined;
 
   // opencode's session is made ready while the task is written: neither needs the other.
   const prepared =
-    agent === "opencode" && !after ? prepareOpencodeSession(deps.opencode, { chatId: chat.id, agent, model, directory: chatDirectoryOf(chat, deps.scratchDir) }) : undefined;
+    agent === "opencode" && !after ? prepareOpencodeSession(runner, { chatId: chat.id, agent, model, directory: chatDirectoryOf(chat, deps.places) }) : undefined;
   // Its failure belongs to the run, which awaits it; nobody else should be told of it.
   prepared?.catch(() => undefined);
   let task: Task;
@@ -138,15 +146,24 @@ async function startInChat(deps: StartTaskDeps, input: StartTaskInput, chatId: s
   events.publish(chat.id, { type: "message", message });
   events.publish(chat.id, { type: "task", task: toTaskView(task) });
   const saveUserMessage = () => saveMessage(db, { ...message, createdAt: task.createdAt });
-  const external = deps.settings.externalAgents.find((a) => a.name === agent);
   if (external) {
-    deps.registry.launchExternal(task.id, (signal) => runExternalAgentTask({ db, events, scratchDir: deps.scratchDir }, { taskId: task.id, agent: external, signal }), after);
+    deps.registry.launchExternal(task.id, (signal) => runExternalAgentTask({ db, events, places: deps.places }, { taskId: task.id, agent: external, signal }), after);
   } else {
     // A task that waited in line reads its row again: it may have been stopped meanwhile.
-    const start = () => runOpenCodeServerTask(deps.opencode, { id: task.id, ...(after ? {} : { task }), creatorRef: input.creatorRef, model, prepared, afterPromptSent: after ? undefined : saveUserMessage });
-    deps.registry.launch(task.id, start, after);
+    const start = () => runOpenCodeServerTask(runner, { id: task.id, ...(after ? {} : { task }), creatorRef: input.creatorRef, model, prepared, afterPromptSent: after ? undefined : saveUserMessage });
+    deps.registry.launch(task.id, start, { after, tracker: runner.tracker });
   }
   // An external agent has no prompt to wait for, nor a task waiting in line: its user message is written now.
   if (agent !== "opencode" || after) await saveUserMessage();
   return { taskId: task.id, chatId: chat.id };
+}
+
+/**
+ * External agents run beside the web app, in a folder on its machine: a chat whose folder is on a
+ * host service (another machine, or at least another service's files) is refused before any task is
+ * written, in words the tab shows.
+ */
+function refuseExternalOnHost(agent: ExternalAgentSettings, host: HostConfig) {
+  if (host.kind !== "host-service") return;
+  throw new AppError("PRECONDITION_FAILED", `The external agent "${agent.name}" runs beside the web app, not on host "${host.name}": use opencode for this session`);
 }
