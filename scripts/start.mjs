@@ -18,7 +18,9 @@ if (!flags.has("--skip-install")) ensureInstalled();
 const env = withDefaults(process.env);
 env.BOOCHAT_SIDECAR_TOKEN = ensureSidecarToken(env);
 const apiToken = ensureApiToken(env);
-const runLocalSidecar = !process.env.BOOCHAT_SIDECAR_URL?.trim();
+// With BOOCHAT_HOSTS_FILE the worktrees and agents are on the host services it names (docs/HOSTS.md): no local host.
+const hostsFile = process.env.BOOCHAT_HOSTS_FILE?.trim();
+const runLocalSidecar = !process.env.BOOCHAT_SIDECAR_URL?.trim() && !hostsFile;
 env.BOOCHAT_SIDECAR_URL ||= `http://127.0.0.1:${env.BOOCHAT_SIDECAR_PORT}`;
 
 log(`applying database migrations to ${env.DATABASE_URL}…`);
@@ -42,6 +44,7 @@ if (runLocalSidecar) {
   fs.writeFileSync(path.join(env.BOOCHAT_DATA_DIR, "sidecar.pid"), `${sidecar.pid}\n`);
   children.push(sidecar);
 }
+else if (hostsFile) log(`using the hosts in ${hostsFile} (BOOCHAT_HOSTS_FILE is set, so no local host is started)`);
 else log(`using the sidecar at ${env.BOOCHAT_SIDECAR_URL} (BOOCHAT_SIDECAR_URL is set, so none is started here)`);
 children.push(startService("web", bin("next"), ["start", "--hostname", env.HOST, "--port", env.PORT], env));
 // Like Jupyter: the link signs a browser in (the token also sits in <data>/api-token for the CLI).

@@ -1,14 +1,16 @@
 import { getAgentRuntime } from "./agents/app-runtime";
+import { getHosts } from "./hosts/hosts-config";
 import { getSettings } from "./settings/settings";
 
 /**
  * What the Next.js server does once when it starts (instrumentation.ts, Node.js runtime only):
- * check every setting (a bad one stops the start, named), then start (and supervise) opencode
+ * check every setting and the hosts file (a bad one stops the start, named), then start (and supervise) opencode
  * right away, so `npm start` brings up every process and the first message does not wait for it.
  */
 export function startServer(): void {
   try {
     getSettings();
+    getHosts();
   } catch (error) {
     console.error(`[boochat] ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
