@@ -38,7 +38,8 @@ const log = (line: string) => {
 const startB = (port?: number) => startHostService({ name: "B", worktreeRoot: dirs.rootB, dataDir: dirs.dataB, token: tokens.B, ...(port ? { port } : {}) });
 
 beforeAll(async () => {
-  const [rootA, rootB, dataA, dataB, app] = await Promise.all(["root-a-", "root-b-", "data-a-", "data-b-", "app-"].map((p) => makeTempDir(`boochat-hosts-${p}`)));
+  const temp = (name: string) => makeTempDir(`boochat-hosts-${name}-`);
+  const [rootA, rootB, dataA, dataB, app] = await Promise.all([temp("root-a"), temp("root-b"), temp("data-a"), temp("data-b"), temp("app")]);
   dirs = { rootA, rootB, dataA, dataB, app };
   [model, repo, testDb] = await Promise.all([startScriptedModelServer(), createRepoFixture(), createTestDb()]);
   db = testDb.db;
