@@ -2,13 +2,13 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { execa } from "execa";
 import { createDb } from "../server/db";
 import { createSidecarClient } from "../server/sidecar-client";
 import { createContextInner } from "../server/trpc/init";
 import { createCaller } from "../server/trpc/routers/_app";
 import { makeUserRepo } from "../tests/helpers/git-workdir";
 import { startSidecar } from "../tests/helpers/sidecar-process";
+import { migratedDatabase } from "./migrated-db";
 
 /**
  * `npm run bench -- delete [--sessions=10000] [--chatOnly=200] [--worktrees=15]`
@@ -51,8 +51,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 
 /** A migrated database holding `count` chat-only sessions with one tab each (seeded in one transaction). */
 async function seededDatabase(dir: string, count: number): Promise<string> {
-  const file = path.join(dir, "bench.db");
-  await execa("prisma", ["migrate", "deploy"], { preferLocal: true, env: { DATABASE_URL: `file:${file}` } });
+  const { file, url } = await migratedDatabase(dir);
   const sqlite = new Database(file);
   const now = new Date().toISOString();
   const insertSession = sqlite.prepare("INSERT INTO sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)");
@@ -64,7 +63,7 @@ async function seededDatabase(dir: string, count: number): Promise<string> {
     }
   })();
   sqlite.close();
-  return `file:${file}`;
+  return url;
 }
 
 export async function run(args: string[]): Promise<void> {

@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   message: () => import("./message"),
   diff: () => import("./diff"),
   sessions: () => import("./sessions"),
+  hosts: () => import("./hosts"),
 };
 
 async function main(): Promise<void> {

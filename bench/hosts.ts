@@ -1,0 +1,127 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createDb } from "../server/db";
+import { createHostRouter, type HostRouter } from "../server/hosts/host-router";
+import type { HostConfig } from "../server/hosts/hosts-config";
+import { checkWorktrees } from "../server/services/worktree/risk-gate";
+import { createContextInner } from "../server/trpc/init";
+import { createCaller } from "../server/trpc/routers/_app";
+import { makeUserRepo } from "../tests/helpers/git-workdir";
+import { startHostService, type HostServiceProcess } from "../tests/helpers/host-process";
+import { migratedDatabase } from "./migrated-db";
+
+/**
+ * `npm run bench -- hosts [--runs=15] [--worktrees=20]` (issue 20): what routing by host costs.
+ * Two host services A and B on this machine, one database.
+ * - Delete: `session.delete` of a clean-worktree session on B, through a router over A and B,
+ *   against the same delete through a router whose only host is B (a single-host setup). Runs
+ *   alternate, so drift hits both. Target <= 1.1.
+ * - Batch risk: one check of `worktrees` worktrees on A and as many on B, against the slower of
+ *   the two hosts' shares checked alone. Target <= 1.1.
+ */
+
+type Options = { runs: number; worktrees: number };
+
+function parseOptions(args: string[]): Options {
+  const options: Options = { runs: 15, worktrees: 20 };
+  for (const arg of args) {
+    const [key, value] = arg.replace(/^--/, "").split("=");
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${arg}: expected --name=<positive integer>`);
+    if (key === "runs") options.runs = n;
+    else if (key === "worktrees") options.worktrees = n;
+    else throw new Error(`unknown option ${arg}: known are --runs and --worktrees`);
+  }
+  return options;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+const configOf = (host: HostServiceProcess): HostConfig => ({ name: host.name, url: host.url, token: host.token, kind: "host-service" });
+
+/** Median ms of deleting a fresh clean-worktree session on B through each caller, alternating. */
+async function deleteCosts(callers: { twoHosts: ReturnType<typeof createCaller>; single: ReturnType<typeof createCaller> }, repoPath: string, runs: number) {
+  const times = { twoHosts: [] as number[], single: [] as number[] };
+  for (let i = 0; i < runs + 1; i += 1) {
+    for (const which of ["twoHosts", "single"] as const) {
+      const caller = callers[which];
+      const session = await caller.session.create({ title: `bench ${which} ${i}`, repoPath, host: "B" });
+      const ms = await timed(() => caller.session.delete({ id: session.id }));
+      // The first round warms both up.
+      if (i > 0) times[which].push(ms);
+    }
+  }
+  return { twoHosts: median(times.twoHosts), single: median(times.single) };
+}
+
+async function riskCosts(router: HostRouter, worktrees: Record<"A" | "B", { path: string; branch: string | null }[]>, runs: number) {
+  const both = [...worktrees.A, ...worktrees.B];
+  const times = { both: [] as number[], A: [] as number[], B: [] as number[] };
+  for (let i = 0; i < runs + 1; i += 1) {
+    const round = {
+      both: await timed(() => checkWorktrees(router, both, 60_000)),
+      A: await timed(() => checkWorktrees(router, worktrees.A, 60_000)),
+      B: await timed(() => checkWorktrees(router, worktrees.B, 60_000)),
+    };
+    if (i === 0) continue;
+    times.both.push(round.both);
+    times.A.push(round.A);
+    times.B.push(round.B);
+  }
+  return { both: median(times.both), A: median(times.A), B: median(times.B) };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "boochat-bench-hosts-"));
+  const repo = await makeUserRepo();
+  const db = createDb((await migratedDatabase(dir)).url);
+  const start = (name: string) => startHostService({ name, worktreeRoot: path.join(dir, `${name}-worktrees`), dataDir: path.join(dir, `${name}-data`) });
+  const [a, b] = await Promise.all([start("A"), start("B")]);
+  try {
+    const twoHosts = createHostRouter({ db: db, hosts: [configOf(a), configOf(b)] });
+    const single = createHostRouter({ db: db, hosts: [configOf(b)] });
+    const callerOf = (router: HostRouter) => createCaller(createContextInner({ db: db, sidecar: router, riskTimeoutMs: 60_000 }));
+    console.log(`hosts bench: ${options.runs} runs, ${options.worktrees} worktrees per host, ${os.cpus().length} CPUs, load ${os.loadavg()[0]?.toFixed(2)}, node ${process.version}`);
+
+    const deletes = await deleteCosts({ twoHosts: callerOf(twoHosts), single: callerOf(single) }, repo.repo, options.runs);
+
+    const made: Record<"A" | "B", { path: string; branch: string | null }[]> = { A: [], B: [] };
+    const caller = callerOf(twoHosts);
+    for (const name of ["A", "B"] as const) {
+      for (let i = 0; i < options.worktrees; i += 1) {
+        const session = await caller.session.create({ title: `risk ${name} ${i}`, repoPath: repo.repo, host: name });
+        if (session.worktree) made[name].push({ path: session.worktree.path, branch: session.worktree.branch });
+      }
+    }
+    const risk = await riskCosts(twoHosts, made, options.runs);
+
+    const deleteRatio = deletes.twoHosts / deletes.single;
+    const slower = Math.max(risk.A, risk.B);
+    const riskRatio = risk.both / slower;
+    const fmt = (n: number) => n.toFixed(2).padStart(8);
+    console.log("");
+    console.log("| measurement | median ms | baseline | baseline median ms | ratio | target |");
+    console.log("| --- | ---: | --- | ---: | ---: | ---: |");
+    console.log(`| session.delete of a clean session on B, two hosts | ${fmt(deletes.twoHosts)} | the same, B the only host | ${fmt(deletes.single)} | ${deleteRatio.toFixed(2)} | <= 1.1 |`);
+    console.log(`| risk of ${options.worktrees} on A + ${options.worktrees} on B in one check | ${fmt(risk.both)} | the slower host's share alone (A ${risk.A.toFixed(1)}, B ${risk.B.toFixed(1)}) | ${fmt(slower)} | ${riskRatio.toFixed(2)} | <= 1.1 |`);
+    console.log("");
+    console.log(`delete target: ${deleteRatio <= 1.1 ? "met" : "NOT met"} (${deleteRatio.toFixed(2)}); batch risk target: ${riskRatio <= 1.1 ? "met" : "NOT met"} (${riskRatio.toFixed(2)})`);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+    await db.$disconnect();
+    await repo.cleanup();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
