@@ -44,6 +44,8 @@ export function proxyToOpencode(req: http.IncomingMessage, res: http.ServerRespo
       port: base.port,
       method: req.method,
       path: upstreamPath,
+      // A connection of its own per request (loopback: cheap): a client's abort closes exactly its own.
+      agent: false,
       // Compression is not asked for: an event must not wait in a compressor's buffer.
       headers: { ...forwardable(req.headers, DROPPED_REQUEST), host: base.host, authorization: target.authorization },
     });

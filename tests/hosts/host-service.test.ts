@@ -52,21 +52,36 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The local addresses (hex, as /proc/net shows them) of every TCP socket `pid` listens on. */
-function listeningAddresses(pid: number): string[] {
+/** The TCP sockets `pid` holds, as /proc/net shows them (addresses in hex; state 0A listening, 01 established). */
+function socketsOf(pid: number): Array<{ local: string; remote: string; state: string; inode: string }> {
   const inodes = new Set(
     readdirLinks(`/proc/${pid}/fd`)
       .map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1])
       .filter((inode): inode is string => inode !== undefined),
   );
-  const addresses: string[] = [];
+  const sockets = [];
   for (const table of ["tcp", "tcp6"]) {
     for (const line of readFileSync(`/proc/${pid}/net/${table}`, "utf8").split("\n").slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      if (fields[3] === "0A" && fields[9] && inodes.has(fields[9]) && fields[1]) addresses.push(fields[1]);
+      const [, local, remote, state, , , , , , inode] = line.trim().split(/\s+/);
+      if (local && remote && state && inode && inodes.has(inode)) sockets.push({ local, remote, state, inode });
     }
   }
-  return addresses;
+  return sockets;
+}
+
+/** The local addresses of every TCP socket `pid` listens on. */
+function listeningAddresses(pid: number): string[] {
+  return socketsOf(pid)
+    .filter((socket) => socket.state === "0A")
+    .map((socket) => socket.local);
+}
+
+/** The host service's open connections to its opencode (by their socket inodes). */
+function connectionsToOpencode(hostPid: number, opencodePid: number): string[] {
+  const ports = new Set(listeningAddresses(opencodePid).map((address) => address.slice(address.lastIndexOf(":"))));
+  return socketsOf(hostPid)
+    .filter((socket) => socket.state === "01" && ports.has(socket.remote.slice(socket.remote.lastIndexOf(":"))))
+    .map((socket) => socket.inode);
 }
 
 function readdirLinks(dir: string): string[] {
@@ -82,6 +97,11 @@ function readdirLinks(dir: string): string[] {
 }
 
 describe("the host service (boochat-host)", () => {
+  it("refuses to start without a long enough BOOCHAT_HOST_TOKEN, in one line naming the setting", async () => {
+    const refused = startHostService({ name: "no-token", worktreeRoot: repo.worktreeRoot, dataDir, token: "short" });
+    await expect(refused).rejects.toThrow(/host: refusing to start: BOOCHAT_HOST_TOKEN is too short/);
+  });
+
   it("answers 401 without the host token or with a wrong one, on its own routes, the sidecar's and the proxy", async () => {
     for (const bearer of [null, "wrong-token-wrong-token"]) {
       for (const [method, route, body] of [
@@ -132,8 +152,12 @@ describe("the host service (boochat-host)", () => {
     expect(bad.body.error.message).toMatch(/^config:/);
   });
 
-  it("passes opencode's event stream through event by event", async () => {
+  it("passes opencode's event stream through event by event, and closes it upstream when the client goes", async () => {
+    const opencodePid = host.opencodePid();
+    if (opencodePid === null) throw new Error("no opencode");
+    const before = new Set(connectionsToOpencode(host.pid, opencodePid));
     const stop = new AbortController();
+    let streamed: string[] = [];
     try {
       const response = await fetch(`${host.url}/v1/opencode/global/event`, { headers: { authorization: `Bearer ${token}` }, signal: stop.signal });
       expect(response.status).toBe(200);
@@ -148,9 +172,12 @@ describe("the host service (boochat-host)", () => {
         text += new TextDecoder().decode(value);
       }
       expect(text).toMatch(/^data: \{.*"type":"server\.connected"/m);
+      streamed = connectionsToOpencode(host.pid, opencodePid).filter((inode) => !before.has(inode));
     } finally {
       stop.abort();
     }
+    expect(streamed).toHaveLength(1);
+    await vi.waitFor(() => expect(connectionsToOpencode(host.pid, opencodePid)).not.toContain(streamed[0]), { timeout: 5_000, interval: 50 });
   });
 
   it("runs a scripted prompt through the proxy with the opencode SDK: the tool writes in the host's scratch folder", async () => {
