@@ -135,3 +135,19 @@ it("tightens an existing data folder and token file left readable by others, kee
   expect(await mode(path.join(data, "sidecar-token"))).toBe(0o600);
   expect(await fs.readFile(path.join(data, "sidecar-token"), "utf8")).toBe("an-existing-token\n");
 });
+
+it("with BOOCHAT_HOSTS_FILE starts no local sidecar, and a bad hosts file stops the start, named", async () => {
+  const dir = await tempDir();
+  const port = await freePort();
+  const hostsFile = path.join(dir, "hosts.json");
+  await fs.writeFile(hostsFile, JSON.stringify([{ name: "build-1", url: "http://127.0.0.1:9", token: "0123456789abcdef0123" }]));
+  const run = await runStart(startEnv(dir, { PORT: String(port), BOOCHAT_HOSTS_FILE: hostsFile }), /BooChat is starting on/);
+  expect(run.output).toContain(`using the hosts in ${hostsFile} (BOOCHAT_HOSTS_FILE is set, so no local host is started)`);
+  expect(run.output).not.toContain("boochat sidecar listening");
+  await expect(fs.access(path.join(dir, "data", "sidecar.pid"))).rejects.toThrow();
+
+  await fs.writeFile(hostsFile, JSON.stringify([{ name: "build 1", url: "http://127.0.0.1:9", token: "0123456789abcdef0123" }]));
+  const bad = await runStart(startEnv(dir, { PORT: String(await freePort()), BOOCHAT_HOSTS_FILE: hostsFile }));
+  expect(bad.code, bad.output).toBe(1);
+  expect(bad.output).toContain(`BOOCHAT_HOSTS_FILE ${hostsFile}: [0].name: must be 1 to 63 letters`);
+});
