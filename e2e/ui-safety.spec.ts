@@ -79,6 +79,8 @@ test("Force asks once more in words; Cancel there leaves the session and its wor
   await page.goto("/");
   await submitNewSession(page, { title: "Careful force", repoPath: repo.repo });
   const worktree = (await page.getByLabel("Worktree path").textContent()) ?? "";
+  // One host (no BOOCHAT_HOSTS_FILE): the header says where the worktree and its agents are.
+  await expect(page.getByRole("group", { name: "Host" })).toHaveText("local");
   await fs.writeFile(path.join(worktree, "wip.txt"), "work in progress\n");
 
   await sessionItem(page, "Careful force").getByRole("button", { name: "Delete session" }).click();
