@@ -13,6 +13,8 @@ export type ChatDirectory = {
   scratch: boolean;
   /** The host the folder is on, where the chat's agent runs (hosts-config.ts). */
   host: string;
+  /** The folder is on this machine (a sidecar host), so BooChat itself may read it; a host service's is not. */
+  local: boolean;
 };
 
 /** Where chats' folders are: on their worktree's host, else on the first (home) host. */
@@ -72,7 +74,7 @@ export function hostOfChat(chat: ChatDirectoryRow, hosts: readonly HostConfig[])
 export async function chatDirectoryOf(chat: ChatDirectoryRow, places: ChatPlaces): Promise<ChatDirectory> {
   const worktree = liveWorktree(chat);
   const host = hostOfChat(chat, places.hosts);
-  const found = { worktreeId: worktree?.id ?? null, sessionId: chat.sessionId, scratch: !worktree, host: host.name };
+  const found = { worktreeId: worktree?.id ?? null, sessionId: chat.sessionId, scratch: !worktree, host: host.name, local: host.kind === "sidecar" };
   // A host service's folders are on another machine: its opencode says if the worktree is missing.
   if (host.kind === "host-service") return { ...found, path: worktree?.path ?? (await hostScratch(host, chat.sessionId ?? chat.id, places.fetch)) };
   if (worktree) {
