@@ -3,6 +3,7 @@ import { stopLeftoverOpencode } from "../server/agents/opencode/opencode-leftove
 import { openAuditLog } from "../sidecar/audit-log";
 import { createHostExec } from "../sidecar/exec";
 import type { GitContext } from "../sidecar/git/run";
+import { stopOnSignals } from "../sidecar/stop-on-signals";
 import { createHostServer } from "./host-server";
 import { createOpencodeHost } from "./opencode-host";
 import { loadHostSettings, SettingsError } from "./settings";
@@ -41,30 +42,13 @@ async function main(): Promise<void> {
   // Tests and operators wait for this line.
   console.log(`boochat host ${settings.name} listening on http://${host}:${port} (worktree root ${settings.worktreeRoot})`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`boochat host ${settings.name} stopping (${signal})`);
-    const force = setTimeout(() => {
-      audit.close();
-      process.exit(1);
-    }, 10_000);
-    force.unref();
+  stopOnSignals({
+    what: `boochat host ${settings.name}`,
+    server,
+    close: () => audit.close(),
     // opencode first: its event streams through the proxy end with it, so the server can close.
-    opencode
-      .stop()
-      .catch((error: unknown) => log(`stopping opencode failed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
-        server.close(() => {
-          audit.close();
-          process.exit(0);
-        });
-        server.closeIdleConnections();
-      });
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+    before: () => opencode.stop().catch((error: unknown) => log(`stopping opencode failed: ${error instanceof Error ? error.message : String(error)}`)),
+  });
 }
 
 main().catch((error: unknown) => {

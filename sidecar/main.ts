@@ -3,6 +3,7 @@ import { createHostExec } from "./exec";
 import type { GitContext } from "./git/run";
 import { createSidecarServer } from "./server";
 import { loadSettings, SettingsError } from "./settings";
+import { stopOnSignals } from "./stop-on-signals";
 
 /** `npm run sidecar`: the host service alone. Settings come from the environment (docs/SIDECAR.md). */
 async function main(): Promise<void> {
@@ -34,25 +35,7 @@ async function main(): Promise<void> {
   // Tests and the start script wait for this exact line.
   console.log(`boochat sidecar listening on http://${host}:${port} (worktree root ${settings.worktreeRoot})`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`boochat sidecar stopping (${signal})`);
-    // In-flight requests finish; idle keep-alive connections are closed; a stuck one cannot hold the exit forever.
-    const force = setTimeout(() => {
-      audit.close();
-      process.exit(1);
-    }, 10_000);
-    force.unref();
-    server.close(() => {
-      audit.close();
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  stopOnSignals({ what: "boochat sidecar", server, close: () => audit.close() });
 }
 
 main().catch((error: unknown) => {
