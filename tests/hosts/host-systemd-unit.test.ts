@@ -1,8 +1,7 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { execa } from "execa";
-import { describe, expect, it, onTestFinished } from "vitest";
-import { makeTempDir } from "../helpers/git-repos";
+import { describe, expect, it } from "vitest";
+import { systemdAnalyze, unitWithThisNode } from "../helpers/systemd-unit";
 
 /**
  * host/boochat-host.service judged by systemd's own tools, as sidecar/systemd-unit.test.ts judges the
@@ -12,30 +11,9 @@ import { makeTempDir } from "../helpers/git-repos";
 const UNIT = path.join(import.meta.dirname, "..", "..", "host", "boochat-host.service");
 const MAX_EXPOSURE = 2.0;
 
-async function systemdAnalyze(args: readonly string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const result = await execa("systemd-analyze", args, { reject: false, env: { SYSTEMD_COLORS: "0", SYSTEMD_PAGER: "" } });
-  if (typeof result.exitCode !== "number") {
-    throw new Error("systemd-analyze is missing: install it with `apt-get install -y systemd` (Debian's systemd package), then run the tests again");
-  }
-  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** `verify` wants ExecStart's program to exist: a copy with /usr/bin/node pointed at this node, every other line as shipped. */
-async function unitWithThisNode(): Promise<string> {
-  const lines = (await readFile(UNIT, "utf8")).split("\n");
-  const rewritten = lines.map((line) => line.replace(/^ExecStart=\/usr\/bin\/node /, `ExecStart=${process.execPath} `));
-  const changed = rewritten.filter((line, index) => line !== lines[index]);
-  expect(changed).toEqual(process.execPath === "/usr/bin/node" ? [] : [expect.stringMatching(/^ExecStart=/)]);
-  const dir = await makeTempDir("boochat-host-unit-");
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  const copy = path.join(dir, "boochat-host.service");
-  await writeFile(copy, rewritten.join("\n"));
-  return copy;
-}
-
 describe("host/boochat-host.service", () => {
   it("passes systemd-analyze verify", async () => {
-    const result = await systemdAnalyze(["verify", await unitWithThisNode()]);
+    const result = await systemdAnalyze(["verify", await unitWithThisNode(UNIT)]);
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
   });
