@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { Db } from "../db";
 import { AppError, notFound } from "../errors";
+import { makeHostScratch } from "../hosts/host-service-client";
 import { hostOfRow, LOCAL_HOST, type HostConfig } from "../hosts/hosts-config";
 
 export type ChatDirectory = {
@@ -91,20 +92,11 @@ export async function chatDirectoryOf(chat: ChatDirectoryRow, places: ChatPlaces
   return { ...found, path: scratch };
 }
 
-const scratchAnswer = z.object({ path: z.string().min(1) });
-
 /** A chat-only folder on a host service (POST /v1/host/scratch): the host keeps it, 0700, under its own root. */
-async function hostScratch(host: HostConfig, id: string, transport: typeof fetch = fetch): Promise<string> {
-  const failed = (why: string) => new AppError("SERVICE_UNAVAILABLE", `Host "${host.name}" did not give this chat a folder to work in: ${why}`);
-  const response = await transport(`${host.url}/v1/host/scratch`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${host.token}`, "content-type": "application/json" },
-    body: JSON.stringify({ id }),
-    signal: AbortSignal.timeout(10_000),
-  }).catch((error: unknown) => {
-    throw failed(error instanceof Error ? error.message : String(error));
-  });
-  const answer = scratchAnswer.safeParse(await response.json().catch(() => null));
-  if (!response.ok || !answer.success) throw failed(`HTTP ${response.status}`);
-  return answer.data.path;
+async function hostScratch(host: HostConfig, id: string, transport?: typeof fetch): Promise<string> {
+  try {
+    return await makeHostScratch(host, id, transport ? { fetch: transport } : {});
+  } catch (error) {
+    throw new AppError("SERVICE_UNAVAILABLE", `This chat has no folder to work in: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

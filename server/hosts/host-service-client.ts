@@ -2,10 +2,11 @@ import { z } from "zod";
 import type { HostConfig } from "./hosts-config";
 
 /**
- * The host service's own routes (docs/HOSTS.md, "HTTP contract") beyond the sidecar's: its state
- * and whether a repository is there. A host of kind "sidecar" (the local default) has neither.
+ * The host service's own routes (docs/HOSTS.md, "HTTP API") beyond the sidecar's: its state, whether
+ * a repository is there, a scratch folder, opencode's configuration. One way to ask them, so every
+ * failure names the host the same way. A host of kind "sidecar" (the local default) has none.
  */
-const hostStatusSchema = z.object({
+export const hostStatusSchema = z.object({
   name: z.string(),
   instance: z.string(),
   load: z.number(),
@@ -18,38 +19,61 @@ export type HostStatus = z.infer<typeof hostStatusSchema>;
 const probeSchema = z.object({ repoPath: z.string(), usable: z.boolean(), reason: z.string().nullable() });
 export type RepositoryProbe = z.infer<typeof probeSchema>;
 
-/** Why a host could not be asked, in words that name it. */
-export class HostUnreachableError extends Error {
+const scratchSchema = z.object({ path: z.string().min(1) });
+const configuredSchema = z.object({ configHash: z.string() });
+const errorSchema = z.object({ error: z.object({ message: z.string() }) });
+
+/** A host that could not be asked, or answered something else than asked: the words name it. */
+export class HostRequestError extends Error {
   constructor(host: HostConfig, detail: string) {
     super(`host "${host.name}" (${host.url}) ${detail}`);
-    this.name = "HostUnreachableError";
+    this.name = "HostRequestError";
   }
 }
 
-async function request<T>(host: HostConfig, schema: z.ZodType<T>, route: string, body: unknown | undefined, timeoutMs: number): Promise<T> {
+export type HostRequest = { method?: "GET" | "POST" | "PUT"; body?: unknown; timeoutMs: number; fetch?: typeof fetch };
+
+/** One request to a host service with its bearer token and a deadline; the answer checked against `schema`. */
+export async function hostServiceRequest<T>(host: HostConfig, route: string, schema: z.ZodType<T>, request: HostRequest): Promise<T> {
+  const { body, timeoutMs } = request;
+  const method = request.method ?? (body === undefined ? "GET" : "POST");
   let response: Response;
   try {
-    response = await fetch(`${host.url}${route}`, {
-      method: body === undefined ? "GET" : "POST",
+    response = await (request.fetch ?? fetch)(`${host.url}${route}`, {
+      method,
       headers: { authorization: `Bearer ${host.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
     });
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    throw new HostUnreachableError(host, timedOut ? `did not answer within ${Math.round(timeoutMs / 100) / 10} s` : "cannot be reached (is boochat-host running there?)");
+    throw new HostRequestError(host, timedOut ? `did not answer within ${Math.round(timeoutMs / 100) / 10} s` : "cannot be reached (is boochat-host running there?)");
   }
-  if (response.status === 401) throw new HostUnreachableError(host, "refused BooChat's token (check its token in BOOCHAT_HOSTS_FILE)");
+  if (response.status === 401) throw new HostRequestError(host, "refused BooChat's token (check its token in BOOCHAT_HOSTS_FILE)");
   const json: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const refused = errorSchema.safeParse(json);
+    throw new HostRequestError(host, `answered ${method} ${route} with HTTP ${response.status}${refused.success ? `: ${refused.data.error.message}` : ""}`);
+  }
   const parsed = schema.safeParse(json);
-  if (!response.ok || !parsed.success) throw new HostUnreachableError(host, `answered ${response.status} to ${route}, not what BooChat expects (is it a boochat-host of this version?)`);
+  if (!parsed.success) throw new HostRequestError(host, `answered ${method} ${route} with something BooChat does not understand (is it a boochat-host of this version?)`);
   return parsed.data;
 }
 
-export function fetchHostStatus(host: HostConfig, timeoutMs = 3_000): Promise<HostStatus> {
-  return request(host, hostStatusSchema, "/v1/host/status", undefined, timeoutMs);
+export function fetchHostStatus(host: HostConfig, options: Omit<HostRequest, "method" | "body"> = { timeoutMs: 3_000 }): Promise<HostStatus> {
+  return hostServiceRequest(host, "/v1/host/status", hostStatusSchema, options);
 }
 
 export function probeRepository(host: HostConfig, repoPath: string, timeoutMs = 5_000): Promise<RepositoryProbe> {
-  return request(host, probeSchema, "/v1/host/probe", { repoPath }, timeoutMs);
+  return hostServiceRequest(host, "/v1/host/probe", probeSchema, { body: { repoPath }, timeoutMs });
+}
+
+/** A chat-only folder on the host (0700, under its data folder): its absolute path there. */
+export async function makeHostScratch(host: HostConfig, id: string, options: { fetch?: typeof fetch } = {}): Promise<string> {
+  return (await hostServiceRequest(host, "/v1/host/scratch", scratchSchema, { body: { id }, timeoutMs: 10_000, ...options })).path;
+}
+
+/** Gives the host opencode's configuration; resolves to the hash the host runs it under. */
+export async function configureHostOpencode(host: HostConfig, config: Record<string, unknown>, options: { timeoutMs: number; fetch?: typeof fetch }): Promise<string> {
+  return (await hostServiceRequest(host, "/v1/opencode/config", configuredSchema, { method: "PUT", body: { config }, ...options })).configHash;
 }

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { OpencodeClient } from "@opencode-ai/sdk/v2";
-import { z } from "zod";
 import { timedOpencodeClient } from "../agents/opencode/opencode-client";
 import type { OpencodeExit, OpencodeServer, OpencodeServerState } from "../agents/opencode/opencode-process";
 import { AppError } from "../errors";
+import { configureHostOpencode, fetchHostStatus, type HostStatus as FullHostStatus } from "./host-service-client";
 import type { HostConfig } from "./hosts-config";
 
 /**
@@ -32,14 +32,8 @@ export type RemoteOpencodeOptions = {
 
 export const HOST_LOSS_TIMEOUT_MS = 30_000;
 
-const hostStatusSchema = z.object({
-  instance: z.string(),
-  opencode: z.object({ state: z.string(), generation: z.number(), configHash: z.string().nullable() }),
-});
-export type HostStatus = z.infer<typeof hostStatusSchema>;
-
-const configuredSchema = z.object({ configHash: z.string() });
-const errorSchema = z.object({ error: z.object({ message: z.string() }) });
+/** What the watch needs of a host's status (GET /v1/host/status). */
+export type HostStatus = Pick<FullHostStatus, "instance" | "opencode">;
 
 /** What BooChat knows of a host's opencode between two looks (pure data, for `observeHost`). */
 export type HostWatch = {
@@ -105,25 +99,8 @@ type Remote = {
   client: OpencodeClient | null;
 };
 
-/** One request to the host service, with its bearer token and a deadline. */
-async function hostRequest(r: Remote, method: string, route: string, timeoutMs: number, body?: unknown): Promise<unknown> {
-  const transport = r.options.fetch ?? fetch;
-  const response = await transport(`${r.host.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${r.host.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
-  });
-  const json: unknown = await response.json().catch(() => null);
-  if (response.ok) return json;
-  const refused = errorSchema.safeParse(json);
-  throw new AppError("SERVICE_UNAVAILABLE", `host "${r.host.name}" answered ${method} ${route} with HTTP ${response.status}${refused.success ? `: ${refused.data.error.message}` : ""}`);
-}
-
-async function readStatus(r: Remote, timeoutMs: number): Promise<HostStatus> {
-  const parsed = hostStatusSchema.safeParse(await hostRequest(r, "GET", "/v1/host/status", timeoutMs));
-  if (!parsed.success) throw new AppError("SERVICE_UNAVAILABLE", `host "${r.host.name}" sent a status BooChat does not understand`);
-  return parsed.data;
+function readStatus(r: Remote, timeoutMs: number): Promise<HostStatus> {
+  return fetchHostStatus(r.host, { timeoutMs, fetch: r.options.fetch });
 }
 
 /** Applies one look at the host; tells the listeners when runs there are lost. */
@@ -157,10 +134,9 @@ async function bringUp(r: Remote, deadline: number): Promise<void> {
 }
 
 async function pushConfig(r: Remote, deadline: number): Promise<void> {
-  const answer = configuredSchema.safeParse(await hostRequest(r, "PUT", "/v1/opencode/config", deadline - Date.now(), { config: r.options.config }));
-  if (!answer.success) throw new AppError("SERVICE_UNAVAILABLE", `host "${r.host.name}" did not say which configuration it runs`);
-  if (answer.data.configHash !== r.acceptedHash) r.log(`host "${r.host.name}" hashes BooChat's opencode configuration as ${answer.data.configHash}, not ${r.acceptedHash}: comparing with its own`);
-  r.acceptedHash = answer.data.configHash;
+  const configHash = await configureHostOpencode(r.host, r.options.config, { timeoutMs: deadline - Date.now(), fetch: r.options.fetch });
+  if (configHash !== r.acceptedHash) r.log(`host "${r.host.name}" hashes BooChat's opencode configuration as ${configHash}, not ${r.acceptedHash}: comparing with its own`);
+  r.acceptedHash = configHash;
 }
 
 /** Reads the host's status every pollMs while in use, one look at a time. */

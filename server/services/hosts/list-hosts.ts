@@ -28,7 +28,7 @@ const STATUS_TIMEOUT_MS = 3_000;
 async function askHost(host: HostConfig): Promise<Pick<HostView, "reachable" | "error" | "load" | "opencode">> {
   try {
     if (host.kind === "host-service") {
-      const status = await fetchHostStatus(host, STATUS_TIMEOUT_MS);
+      const status = await fetchHostStatus(host, { timeoutMs: STATUS_TIMEOUT_MS });
       return { reachable: true, error: null, load: status.load, opencode: status.opencode.state };
     }
     const response = await fetch(`${host.url}/healthz`, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) });
