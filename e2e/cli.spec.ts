@@ -97,6 +97,16 @@ test("boochat task --watch creates a task in the session, streams the reply and 
   expect(tooLate.stdout).toBe(`Task ${stored.id} had already ended: succeeded.\n`);
 });
 
+test("boochat hosts lists the one host of a single-machine install: local, reachable, its worktrees and load", async () => {
+  const table = await boochat(["hosts"]).done;
+  expect(table.code, table.stderr).toBe(0);
+  expect(table.stdout).toMatch(/^HOST\s+STATE\s+WORKTREES\s+RUNNING\s+LOAD\s+OPENCODE\s+URL\n/);
+  expect(table.stdout).toMatch(/\nlocal\s+reachable\s+\d+\s+\d+\s+\d+\.\d\d\s+beside the app\s+http:\/\/127\.0\.0\.1:\d+\n$/);
+  expect(table.stderr).toBe("");
+  const listed = JSON.parse((await boochat(["hosts", "--json"]).done).stdout) as unknown;
+  expect(listed).toEqual([expect.objectContaining({ name: "local", kind: "sidecar", reachable: true, error: null })]);
+});
+
 test("boochat watch joining a run mid-stream prints the whole reply once", async () => {
   test.setTimeout(120_000);
   const started = await boochat(["task", `${STREAM_MARKER}: join me halfway`, "--json"]).done;
