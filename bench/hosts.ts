@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { execa } from "execa";
 import { createDb } from "../server/db";
 import { createHostRouter, type HostRouter } from "../server/hosts/host-router";
 import type { HostConfig } from "../server/hosts/hosts-config";
@@ -19,6 +20,9 @@ import { migratedDatabase } from "./migrated-db";
  *   alternate, so drift hits both. Target <= 1.1.
  * - Batch risk: one check of `worktrees` worktrees on A and as many on B, against the slower of
  *   the two hosts' shares checked alone. Target <= 1.1.
+ * Two hosts are two machines: with 2 CPUs or more and `taskset`, each host service (and the git it
+ * runs) is pinned to a CPU of its own, so the hosts do not take each other's CPU as they would on one
+ * machine; without, the header says they share.
  */
 
 type Options = { runs: number; worktrees: number };
@@ -46,6 +50,13 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await work();
   return performance.now() - started;
+}
+
+/** Pins a host service and everything it starts from now on to one CPU (taskset: every thread of the process). */
+async function pinToCpu(host: HostServiceProcess, cpu: number): Promise<boolean> {
+  if (os.cpus().length < 2) return false;
+  const result = await execa("taskset", ["-a", "-c", "-p", String(cpu), String(host.pid)], { reject: false });
+  return result.exitCode === 0;
 }
 
 const configOf = (host: HostServiceProcess): HostConfig => ({ name: host.name, url: host.url, token: host.token, kind: "host-service" });
@@ -90,10 +101,12 @@ export async function run(args: string[]): Promise<void> {
   const start = (name: string) => startHostService({ name, worktreeRoot: path.join(dir, `${name}-worktrees`), dataDir: path.join(dir, `${name}-data`) });
   const [a, b] = await Promise.all([start("A"), start("B")]);
   try {
+    const pinned = (await pinToCpu(a, 0)) && (await pinToCpu(b, 1));
     const twoHosts = createHostRouter({ db: db, hosts: [configOf(a), configOf(b)] });
     const single = createHostRouter({ db: db, hosts: [configOf(b)] });
     const callerOf = (router: HostRouter) => createCaller(createContextInner({ db: db, sidecar: router, riskTimeoutMs: 60_000 }));
     console.log(`hosts bench: ${options.runs} runs, ${options.worktrees} worktrees per host, ${os.cpus().length} CPUs, load ${os.loadavg()[0]?.toFixed(2)}, node ${process.version}`);
+    console.log(pinned ? "hosts A and B each pinned to a CPU of their own (taskset), as two machines would be" : "hosts A and B share this machine's CPUs (no taskset or one CPU): the batch risk ratio then counts their contention too");
 
     const deletes = await deleteCosts({ twoHosts: callerOf(twoHosts), single: callerOf(single) }, repo.repo, options.runs);
 
