@@ -7,8 +7,10 @@ import { runCli } from "../cli/run";
 import { e2eApiToken, e2eSettings, expect, test } from "./fixtures";
 import { SLOW_CHUNKS, SLOW_MARKER, STREAM_MARKER, STREAMED_CHUNKS } from "./support/scripted-model-script";
 
-// The CLI as a user runs it: `npx boochat …` from the project folder, a real child process,
-// against the running e2e app (real opencode, scripted model) at BOOCHAT_URL. It reads the API
+// The CLI as a user runs it: its `boochat` bin (bin/boochat.mjs) as a real child process, from the
+// project folder, against the running e2e app (real opencode, scripted model) at BOOCHAT_URL; the
+// --help test goes through `npx boochat`, the documented way in, once (npx alone costs a second or
+// more per call). It reads the API
 // token from the app's data folder (BOOCHAT_DATA_DIR), as it does from ./data in a real install.
 
 const FINAL_TEXT = STREAMED_CHUNKS.join("");
@@ -16,9 +18,10 @@ const repoRoot = path.resolve(import.meta.dirname, "..");
 
 type Run = { code: number | null; stdout: string; stderr: string; stdoutChunks: string[] };
 
-/** Starts `npx boochat <args>`; `done` resolves when it exits. */
-function boochat(args: string[], env: Record<string, string> = {}, timeoutMs = 90_000) {
-  const child = spawn("npx", ["boochat", ...args], {
+/** Starts `boochat <args>` (the package's bin; `via: "npx"` through npx); `done` resolves when it exits. */
+function boochat(args: string[], env: Record<string, string> = {}, timeoutMs = 90_000, via: "bin" | "npx" = "bin") {
+  const [command, prefix] = via === "npx" ? ["npx", ["boochat"]] : [process.execPath, [path.join(repoRoot, "bin", "boochat.mjs")]];
+  const child = spawn(command, [...prefix, ...args], {
     cwd: repoRoot,
     env: { ...process.env, BOOCHAT_URL: baseUrl(), BOOCHAT_DATA_DIR: e2eSettings.dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -215,9 +218,9 @@ test("an app that is not running: says so, with the URL, exit 1", async () => {
 });
 
 test("--help lists the commands and exits 0; an unknown command or option is named, exit 1", async () => {
-  const help = await boochat(["--help"]).done;
+  const help = await boochat(["--help"], {}, 90_000, "npx").done;
   expect(help.code).toBe(0);
-  for (const command of ["task", "sessions", "watch", "cancel"]) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\s`, "m"));
+  for (const command of ["task", "sessions", "hosts", "watch", "cancel"]) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\s`, "m"));
   expect(help.stdout).toContain("BOOCHAT_URL");
 
   const taskHelp = await boochat(["task", "--help"]).done;
