@@ -1,6 +1,6 @@
 import { getDb } from "../db";
 import { AppError } from "../errors";
-import { readHosts, type HostConfig } from "../hosts/hosts-config";
+import { getHosts, type HostConfig } from "../hosts/hosts-config";
 import { createRemoteOpencode } from "../hosts/remote-opencode";
 import { getSettings, type Settings } from "../settings/settings";
 import { readAgentSettings, type AgentSettings } from "./agent-settings";
@@ -40,7 +40,7 @@ export function getAgentRuntime(): AgentRuntime {
   try {
     const agentSettings = readAgentSettings({ settings: { ...settings, app: settings } });
     const log = (line: string) => console.log(`[agents] ${line}`);
-    const hosts = readHosts(settings);
+    const hosts = getHosts();
     const opencodeOf = opencodeOfHost(settings, agentSettings, log);
     const runtime = createAgentRuntime({ db: getDb(), settings: agentSettings, hosts, opencodeOf, scratchDir: settings.scratchDir, log });
     globalForAgents.boochatAgents = runtime;
