@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { configHashOf } from "../server/hosts/host-service-client";
 import { createOpencodeServer, type OpencodeServer, type OpencodeServerState } from "../server/agents/opencode/opencode-process";
 import { createKeyLock } from "../server/lib/key-lock";
 
@@ -26,11 +26,6 @@ export type OpencodeHost = {
 };
 
 export const CONFIGURE_TIMEOUT_MS = 60_000;
-
-/** sha256 of the configuration's JSON text, as the web app computes it to compare. */
-export function configHashOf(config: Record<string, unknown>): string {
-  return createHash("sha256").update(JSON.stringify(config)).digest("hex");
-}
 
 export function createOpencodeHost(options: { dataDir: string; log: (line: string) => void; readyTimeoutMs?: number }): OpencodeHost {
   const lock = createKeyLock();

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { HostConfig } from "./hosts-config";
 
@@ -18,6 +19,11 @@ export type HostStatus = z.infer<typeof hostStatusSchema>;
 
 const probeSchema = z.object({ repoPath: z.string(), usable: z.boolean(), reason: z.string().nullable() });
 export type RepositoryProbe = z.infer<typeof probeSchema>;
+
+/** sha256 hex of opencode's configuration as JSON text: how the web app and the host compare configurations. */
+export function configHashOf(config: Record<string, unknown>): string {
+  return createHash("sha256").update(JSON.stringify(config)).digest("hex");
+}
 
 const scratchSchema = z.object({ path: z.string().min(1) });
 const configuredSchema = z.object({ configHash: z.string() });

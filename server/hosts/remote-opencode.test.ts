@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { configHashOf, newHostWatch, observeHost, type HostStatus, type HostWatch } from "./remote-opencode";
+import { configHashOf } from "./host-service-client";
+import { newHostWatch, observeHost, type HostStatus, type HostWatch } from "./remote-opencode";
 
 const host = { name: "build-2", lossTimeoutMs: 30_000 };
 const status = (instance: string, generation: number, state = "ready"): HostStatus => ({ instance, opencode: { state, generation, configHash: "h" } });

@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import type { OpencodeClient } from "@opencode-ai/sdk/v2";
 import { timedOpencodeClient } from "../agents/opencode/opencode-client";
 import type { OpencodeExit, OpencodeServer, OpencodeServerState } from "../agents/opencode/opencode-process";
 import { AppError } from "../errors";
-import { configureHostOpencode, fetchHostStatus, type HostStatus as FullHostStatus } from "./host-service-client";
+import { configHashOf, configureHostOpencode, fetchHostStatus, type HostStatus as FullHostStatus } from "./host-service-client";
 import type { HostConfig } from "./hosts-config";
 
 /**
@@ -72,11 +71,6 @@ export function observeHost(watch: HostWatch, status: HostStatus | null, now: nu
   }
   if (STOPPED_STATES.has(status.opencode.state)) return { watch: { ...next, readyPair: null }, lost: `the opencode of host "${host.name}" stopped` };
   return { watch: next, lost: null };
-}
-
-/** sha256 hex of the configuration's JSON text: what the host compares (host/opencode-host.ts). */
-export function configHashOf(config: Record<string, unknown>): string {
-  return createHash("sha256").update(JSON.stringify(config)).digest("hex");
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
