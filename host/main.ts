@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { stopLeftoverOpencode } from "../server/agents/opencode/opencode-leftover";
 import { openAuditLog } from "../sidecar/audit-log";
-import { createHostExec } from "../sidecar/exec";
-import type { GitContext } from "../sidecar/git/run";
+import { gitOf } from "../sidecar/git-context";
 import { stopOnSignals } from "../sidecar/stop-on-signals";
 import { createHostServer } from "./host-server";
 import { createOpencodeHost } from "./opencode-host";
@@ -19,15 +18,7 @@ async function main(): Promise<void> {
   await stopLeftoverOpencode(settings.dataDir, log);
 
   const audit = openAuditLog(settings.auditLogPath, { maxBytes: settings.auditMaxBytes, keep: settings.auditKeep });
-  const git: GitContext = {
-    exec: createHostExec(audit),
-    worktreeRoot: settings.worktreeRoot,
-    timeoutMs: settings.gitTimeoutMs,
-    basePath: settings.gitPath,
-    home: settings.home,
-    tempDir: settings.tempDir,
-  };
-  const network = { credentialHelper: settings.gitCredentialHelper, sshAuthSock: settings.sshAuthSock, timeoutMs: settings.gitNetworkTimeoutMs };
+  const { git, network } = gitOf(settings, audit);
   const opencode = createOpencodeHost({ dataDir: settings.dataDir, log });
   const identity = { name: settings.name, instance: randomUUID(), worktreeRoot: settings.worktreeRoot, dataDir: settings.dataDir };
   const server = createHostServer({ token: settings.token, identity, git, network, opencode });

@@ -1,6 +1,5 @@
 import { openAuditLog } from "./audit-log";
-import { createHostExec } from "./exec";
-import type { GitContext } from "./git/run";
+import { gitOf } from "./git-context";
 import { createSidecarServer } from "./server";
 import { loadSettings, SettingsError } from "./settings";
 import { stopOnSignals } from "./stop-on-signals";
@@ -13,15 +12,7 @@ async function main(): Promise<void> {
   // The shared layout (a setgid root of the sidecar's group): group members work in the worktrees, others never.
   if (settings.worktreeRootShared) process.umask(0o007);
   const audit = openAuditLog(settings.auditLogPath, { maxBytes: settings.auditMaxBytes, keep: settings.auditKeep });
-  const git: GitContext = {
-    exec: createHostExec(audit),
-    worktreeRoot: settings.worktreeRoot,
-    timeoutMs: settings.gitTimeoutMs,
-    basePath: settings.gitPath,
-    home: settings.home,
-    tempDir: settings.tempDir,
-  };
-  const network = { credentialHelper: settings.gitCredentialHelper, sshAuthSock: settings.sshAuthSock, timeoutMs: settings.gitNetworkTimeoutMs };
+  const { git, network } = gitOf(settings, audit);
   const server = createSidecarServer({ token: settings.token, worktreeRoot: settings.worktreeRoot, git, network });
 
   await new Promise<void>((resolve, reject) => {
