@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { createDb } from "../server/db";
+import { createDb, type Db } from "../server/db";
 import { createHostRouter, type HostRouter } from "../server/hosts/host-router";
 import type { HostConfig } from "../server/hosts/hosts-config";
 import { checkWorktrees } from "../server/services/worktree/risk-gate";
@@ -93,48 +93,61 @@ async function riskCosts(router: HostRouter, worktrees: Record<"A" | "B", { path
   return { both: median(times.both), A: median(times.A), B: median(times.B) };
 }
 
+/** The measurements, with hosts A and B up and an empty database: prints the table and the verdicts. */
+async function measure(options: Options, setup: { repoPath: string; db: Db; a: HostServiceProcess; b: HostServiceProcess }): Promise<void> {
+  const { repoPath, db, a, b } = setup;
+  const pinned = (await pinToCpu(a, 0)) && (await pinToCpu(b, 1));
+  const twoHosts = createHostRouter({ db, hosts: [configOf(a), configOf(b)] });
+  const single = createHostRouter({ db, hosts: [configOf(b)] });
+  const callerOf = (router: HostRouter) => createCaller(createContextInner({ db, sidecar: router, riskTimeoutMs: 60_000 }));
+  console.log(`hosts bench: ${options.runs} runs, ${options.worktrees} worktrees per host, ${os.cpus().length} CPUs, load ${os.loadavg()[0]?.toFixed(2)}, node ${process.version}`);
+  console.log(pinned ? "hosts A and B each pinned to a CPU of their own (taskset), as two machines would be" : "hosts A and B share this machine's CPUs (no taskset or one CPU): the batch risk ratio then counts their contention too");
+
+  const deletes = await deleteCosts({ twoHosts: callerOf(twoHosts), single: callerOf(single) }, repoPath, options.runs);
+
+  const made: Record<"A" | "B", { path: string; branch: string | null }[]> = { A: [], B: [] };
+  const caller = callerOf(twoHosts);
+  for (const name of ["A", "B"] as const) {
+    for (let i = 0; i < options.worktrees; i += 1) {
+      const session = await caller.session.create({ title: `risk ${name} ${i}`, repoPath, host: name });
+      if (session.worktree) made[name].push({ path: session.worktree.path, branch: session.worktree.branch });
+    }
+  }
+  const risk = await riskCosts(twoHosts, made, options.runs);
+
+  const deleteRatio = deletes.twoHosts / deletes.single;
+  const slower = Math.max(risk.A, risk.B);
+  const riskRatio = risk.both / slower;
+  const fmt = (n: number) => n.toFixed(2).padStart(8);
+  console.log("");
+  console.log("| measurement | median ms | baseline | baseline median ms | ratio | target |");
+  console.log("| --- | ---: | --- | ---: | ---: | ---: |");
+  console.log(`| session.delete of a clean session on B, two hosts | ${fmt(deletes.twoHosts)} | the same, B the only host | ${fmt(deletes.single)} | ${deleteRatio.toFixed(2)} | <= 1.1 |`);
+  console.log(`| risk of ${options.worktrees} on A + ${options.worktrees} on B in one check | ${fmt(risk.both)} | the slower host's share alone (A ${risk.A.toFixed(1)}, B ${risk.B.toFixed(1)}) | ${fmt(slower)} | ${riskRatio.toFixed(2)} | <= 1.1 |`);
+  console.log("");
+  console.log(`delete target: ${deleteRatio <= 1.1 ? "met" : "NOT met"} (${deleteRatio.toFixed(2)}); batch risk target: ${riskRatio <= 1.1 ? "met" : "NOT met"} (${riskRatio.toFixed(2)})`);
+}
+
 export async function run(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "boochat-bench-hosts-"));
-  const repo = await makeUserRepo();
-  const db = createDb((await migratedDatabase(dir)).url);
-  const start = (name: string) => startHostService({ name, worktreeRoot: path.join(dir, `${name}-worktrees`), dataDir: path.join(dir, `${name}-data`) });
-  const [a, b] = await Promise.all([start("A"), start("B")]);
+  // Undone in reverse, whatever step failed: no host, folder or repository is left behind.
+  const undo: Array<() => Promise<unknown>> = [() => fs.rm(dir, { recursive: true, force: true })];
   try {
-    const pinned = (await pinToCpu(a, 0)) && (await pinToCpu(b, 1));
-    const twoHosts = createHostRouter({ db: db, hosts: [configOf(a), configOf(b)] });
-    const single = createHostRouter({ db: db, hosts: [configOf(b)] });
-    const callerOf = (router: HostRouter) => createCaller(createContextInner({ db: db, sidecar: router, riskTimeoutMs: 60_000 }));
-    console.log(`hosts bench: ${options.runs} runs, ${options.worktrees} worktrees per host, ${os.cpus().length} CPUs, load ${os.loadavg()[0]?.toFixed(2)}, node ${process.version}`);
-    console.log(pinned ? "hosts A and B each pinned to a CPU of their own (taskset), as two machines would be" : "hosts A and B share this machine's CPUs (no taskset or one CPU): the batch risk ratio then counts their contention too");
-
-    const deletes = await deleteCosts({ twoHosts: callerOf(twoHosts), single: callerOf(single) }, repo.repo, options.runs);
-
-    const made: Record<"A" | "B", { path: string; branch: string | null }[]> = { A: [], B: [] };
-    const caller = callerOf(twoHosts);
-    for (const name of ["A", "B"] as const) {
-      for (let i = 0; i < options.worktrees; i += 1) {
-        const session = await caller.session.create({ title: `risk ${name} ${i}`, repoPath: repo.repo, host: name });
-        if (session.worktree) made[name].push({ path: session.worktree.path, branch: session.worktree.branch });
-      }
-    }
-    const risk = await riskCosts(twoHosts, made, options.runs);
-
-    const deleteRatio = deletes.twoHosts / deletes.single;
-    const slower = Math.max(risk.A, risk.B);
-    const riskRatio = risk.both / slower;
-    const fmt = (n: number) => n.toFixed(2).padStart(8);
-    console.log("");
-    console.log("| measurement | median ms | baseline | baseline median ms | ratio | target |");
-    console.log("| --- | ---: | --- | ---: | ---: | ---: |");
-    console.log(`| session.delete of a clean session on B, two hosts | ${fmt(deletes.twoHosts)} | the same, B the only host | ${fmt(deletes.single)} | ${deleteRatio.toFixed(2)} | <= 1.1 |`);
-    console.log(`| risk of ${options.worktrees} on A + ${options.worktrees} on B in one check | ${fmt(risk.both)} | the slower host's share alone (A ${risk.A.toFixed(1)}, B ${risk.B.toFixed(1)}) | ${fmt(slower)} | ${riskRatio.toFixed(2)} | <= 1.1 |`);
-    console.log("");
-    console.log(`delete target: ${deleteRatio <= 1.1 ? "met" : "NOT met"} (${deleteRatio.toFixed(2)}); batch risk target: ${riskRatio <= 1.1 ? "met" : "NOT met"} (${riskRatio.toFixed(2)})`);
+    const repo = await makeUserRepo();
+    undo.unshift(() => repo.cleanup());
+    const db = createDb((await migratedDatabase(dir)).url);
+    undo.unshift(() => db.$disconnect());
+    const start = (name: string) => startHostService({ name, worktreeRoot: path.join(dir, `${name}-worktrees`), dataDir: path.join(dir, `${name}-data`) });
+    const started = await Promise.allSettled([start("A"), start("B")]);
+    for (const host of started) if (host.status === "fulfilled") undo.unshift(() => host.value.stop());
+    const [a, b] = started.map((host) => {
+      if (host.status === "rejected") throw host.reason;
+      return host.value;
+    });
+    if (!a || !b) throw new Error("the host services did not start");
+    await measure(options, { repoPath: repo.repo, db, a, b });
   } finally {
-    await Promise.all([a.stop(), b.stop()]);
-    await db.$disconnect();
-    await repo.cleanup();
-    await fs.rm(dir, { recursive: true, force: true });
+    for (const step of undo) await step().catch((error: unknown) => console.error(`cleaning up: ${String(error)}`));
   }
 }
