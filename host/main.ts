@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { listenOn } from "../sidecar/listen";
 import { stopLeftoverOpencode } from "../server/agents/opencode/opencode-leftover";
 import { openAuditLog } from "../sidecar/audit-log";
 import { gitOf } from "../sidecar/git-context";
@@ -23,15 +24,9 @@ async function main(): Promise<void> {
   const identity = { name: settings.name, instance: randomUUID(), worktreeRoot: settings.worktreeRoot, dataDir: settings.dataDir };
   const server = createHostServer({ token: settings.token, identity, git, network, opencode });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(settings.port, settings.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : settings.port;
-  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  const url = await listenOn(server, settings.port, settings.host);
   // Tests and operators wait for this line.
-  console.log(`boochat host ${settings.name} listening on http://${host}:${port} (worktree root ${settings.worktreeRoot})`);
+  console.log(`boochat host ${settings.name} listening on ${url} (worktree root ${settings.worktreeRoot})`);
 
   stopOnSignals({
     what: `boochat host ${settings.name}`,

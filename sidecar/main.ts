@@ -1,4 +1,5 @@
 import { openAuditLog } from "./audit-log";
+import { listenOn } from "./listen";
 import { gitOf } from "./git-context";
 import { createSidecarServer } from "./server";
 import { loadSettings, SettingsError } from "./settings";
@@ -15,16 +16,10 @@ async function main(): Promise<void> {
   const { git, network } = gitOf(settings, audit);
   const server = createSidecarServer({ token: settings.token, worktreeRoot: settings.worktreeRoot, git, network });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(settings.port, settings.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : settings.port;
-  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  const url = await listenOn(server, settings.port, settings.host);
   if (settings.tokenSource === "generated") console.error(`sidecar: generated a token in ${settings.dataDir}/sidecar-token`);
   // Tests and the start script wait for this exact line.
-  console.log(`boochat sidecar listening on http://${host}:${port} (worktree root ${settings.worktreeRoot})`);
+  console.log(`boochat sidecar listening on ${url} (worktree root ${settings.worktreeRoot})`);
 
   stopOnSignals({ what: "boochat sidecar", server, close: () => audit.close() });
 }
