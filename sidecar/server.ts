@@ -144,6 +144,11 @@ export function createSidecarServer(options: SidecarServerOptions): http.Server 
         sendJson(res, 507, errorBody("disk-full", `${error.message}; free some space and try again`));
         return;
       }
+      // A folder a concurrent remove took while this request ran: the answer a serial order gives.
+      if (error instanceof GitError && error.folderGone) {
+        sendJson(res, 409, errorBody("not-a-worktree", `${error.message}: the folder no longer exists (it was removed while the request ran)`));
+        return;
+      }
       if ((error as { code?: unknown } | null)?.code === "ENOSPC") {
         sendJson(res, 507, errorBody("disk-full", "the sidecar could not write to disk: the disk is full (no space left on device); free some space and try again"));
         return;

@@ -1,4 +1,4 @@
-import { failedForNotAFolder, GitError, runGit, type GitContext } from "./run";
+import { GitError, whyGitCouldNotStartIn, runGit, type GitContext } from "./run";
 
 export type RepoDirs = { commonDir: string; bare: boolean; toplevel: string | null };
 
@@ -13,7 +13,9 @@ export async function readRepoDirs(ctx: GitContext, dir: string): Promise<{ repo
     return { repo: { commonDir, bare: false, toplevel: top.stdout.trim() } };
   } catch (error) {
     if (error instanceof GitError && error.exitCode === 128) return { notRepo: error.message };
-    if (await failedForNotAFolder(error, dir)) return { notRepo: "it is a file, not a folder" };
+    const why = await whyGitCouldNotStartIn(error, dir);
+    if (why === "file") return { notRepo: "it is a file, not a folder" };
+    if (why === "gone") return { notRepo: "the folder no longer exists" };
     throw error;
   }
 }

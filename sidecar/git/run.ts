@@ -36,7 +36,12 @@ export class GitError extends Error {
   readonly timedOut: boolean;
   /** git ran out of disk space: the host's to fix, not the worktree's state (the sidecar answers 507). */
   readonly diskFull: boolean;
-  constructor(args: readonly string[], result: ExecResult) {
+  /**
+   * git could not start because its folder no longer exists: a remove of the same worktree finished
+   * while this request ran (the sidecar answers 409 not-a-worktree, what a serial order answers).
+   */
+  readonly folderGone: boolean;
+  constructor(args: readonly string[], result: ExecResult, folderGone = false) {
     const subcommand = args.slice(0, 2).join(" ");
     const lines = result.stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "");
     // git's own verdict ("fatal: ...", "error: ...") rather than progress chatter such as "Preparing worktree".
@@ -55,18 +60,22 @@ export class GitError extends Error {
     this.stderr = result.stderr;
     this.timedOut = result.timedOut;
     this.diskFull = diskFull;
+    this.folderGone = folderGone;
   }
 }
 
 /**
- * True when git could not even start in `dir` because it is no folder (a file named as a worktree or
- * a repository): such a path is in no repository, an answer rather than a failure.
+ * Why git could not even start in `dir`, when the reason is the folder itself: "file" when the path is
+ * no folder (a file named as a worktree or a repository), "gone" when it vanished meanwhile (a remove
+ * of the same worktree finished first, found by the concurrency drill). Either way the path is in no
+ * repository: an answer rather than a failure. null for any other failure.
  */
-export async function failedForNotAFolder(error: unknown, dir: string): Promise<boolean> {
-  if (!(error instanceof GitError) || error.exitCode !== null || error.timedOut) return false;
+export async function whyGitCouldNotStartIn(error: unknown, dir: string): Promise<"file" | "gone" | null> {
+  if (!(error instanceof GitError) || error.exitCode !== null || error.timedOut) return null;
+  if (error.folderGone) return "gone";
   return stat(dir).then(
-    (found) => !found.isDirectory(),
-    () => false,
+    (found) => (found.isDirectory() ? null : "file"),
+    () => null,
   );
 }
 
@@ -191,8 +200,17 @@ export async function runGit(ctx: GitContext, dir: string, args: readonly string
     onStdout: options.onStdout,
   });
   const ok = result.stopped || result.exitCode === 0 || (result.exitCode !== null && (options.okExitCodes ?? []).includes(result.exitCode));
-  if (!ok || result.timedOut) throw new GitError(args, result);
+  if (!ok || result.timedOut) throw new GitError(args, result, await neverStartedForGoneFolder(result, dir));
   return result;
+}
+
+/** True when git never started (spawn failed) and its folder is gone: the one failure a concurrent remove explains. */
+async function neverStartedForGoneFolder(result: ExecResult, dir: string): Promise<boolean> {
+  if (result.exitCode !== null || result.timedOut || result.stopped) return false;
+  return stat(dir).then(
+    () => false,
+    (error: NodeJS.ErrnoException) => error.code === "ENOENT",
+  );
 }
 
 /** Splits `-z` output into its NUL-terminated records. */

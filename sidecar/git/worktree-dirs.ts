@@ -1,4 +1,4 @@
-import { failedForNotAFolder, GitError, runGit, type GitContext } from "./run";
+import { GitError, whyGitCouldNotStartIn, runGit, type GitContext } from "./run";
 
 export type WorktreeDirs = {
   toplevel: string;
@@ -34,8 +34,9 @@ export async function readWorktreeDirs(ctx: GitContext, dir: string): Promise<Wo
     return { toplevel, gitDir, commonDir, defaultBranchRef };
   } catch (error) {
     if (error instanceof GitError && error.exitCode === 128) return null;
-    // git could not even start there: a path that is a file (a worktree's `.git` file, a README) is in no repository.
-    if (await failedForNotAFolder(error, dir)) return null;
+    // git could not even start there: a path that is a file (a worktree's `.git` file, a README), or
+    // a folder a remove took meanwhile, is in no repository.
+    if ((await whyGitCouldNotStartIn(error, dir)) !== null) return null;
     throw error;
   }
 }

@@ -8,7 +8,7 @@ import { DEFAULT_DIFF_MAX_BYTES, readWorktreeDiff } from "../diff/read-diff";
 import { resolveInsideRoot } from "../risk/paths";
 import { ok, parseInput, type Route } from "./context";
 import { absolutePath } from "./inputs";
-import { requireListedWorktree } from "./worktree-target";
+import { refuseIfRemovedMeanwhile, requireListedWorktree } from "./worktree-target";
 
 /** A file of the worktree as git names it: relative, inside it, no `..`. Git reads it from its index, never through the file system. */
 const worktreeFile = z
@@ -58,6 +58,7 @@ export const diffRoute: Route = {
     try {
       return ok(await readWorktreeDiff(ctx.git, target.real, dirs, request));
     } catch (error) {
+      await refuseIfRemovedMeanwhile(target, "its changes were read");
       if (error instanceof UnverifiableConfigError) {
         throw new HttpError(409, "unverified", `the repository's configuration cannot be switched off with certainty, so git was not run on it: ${error.message}`);
       }

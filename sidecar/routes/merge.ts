@@ -22,7 +22,11 @@ export const mergeRoute: Route = {
     const input = parseInput(mergeInput, body);
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
     const dirs = await requireListedWorktree(ctx.git, target);
-    if (!(await isValidBranchName(ctx.git, target.real, input.branch))) throw new HttpError(400, "invalid-input", `branch: ${input.branch} is not a valid branch name`);
-    return ctx.repoLocks.run(dirs.commonDir, async () => ok(await mergeBranch(ctx.git, target, await requireStillListed(ctx.git, target), input.branch, input.message)));
+    return ctx.repoLocks.run(dirs.commonDir, async () => {
+      const stillListed = await requireStillListed(ctx.git, target);
+      // git checks the name in the worktree, so only once the lock keeps a remove from taking it.
+      if (!(await isValidBranchName(ctx.git, target.real, input.branch))) throw new HttpError(400, "invalid-input", `branch: ${input.branch} is not a valid branch name`);
+      return ok(await mergeBranch(ctx.git, target, stillListed, input.branch, input.message));
+    });
   },
 };

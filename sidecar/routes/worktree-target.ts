@@ -28,11 +28,23 @@ export async function requireListedWorktree(git: GitContext, target: ResolvedPat
  * drill, issue 19). Now the answer a serial order gives: 409 not-a-worktree.
  */
 export async function requireStillListed(git: GitContext, target: ResolvedPath): Promise<WorktreeDirs> {
-  const exists = await stat(target.real).then(
+  return requireListedWorktree(git, { ...target, exists: await isFolder(target.real) });
+}
+
+/**
+ * For a read that holds no lock (the diff): when it failed because a remove took the worktree while it
+ * ran, the answer a serial order gives, 409 not-a-worktree, instead of the failure it met (a git error,
+ * a copy of an index that was gone).
+ */
+export async function refuseIfRemovedMeanwhile(target: ResolvedPath, meanwhile: string): Promise<void> {
+  if (!(await isFolder(target.real))) throw new HttpError(409, "not-a-worktree", `the worktree ${target.input} was removed while ${meanwhile}`);
+}
+
+function isFolder(dir: string): Promise<boolean> {
+  return stat(dir).then(
     (found) => found.isDirectory(),
     () => false,
   );
-  return requireListedWorktree(git, { ...target, exists });
 }
 
 /**
