@@ -3,6 +3,7 @@ import type { NetworkSettings } from "../sidecar/git/network";
 import type { GitContext } from "../sidecar/git/run";
 import { HttpError } from "../sidecar/errors";
 import { createSidecarServer, errorBody, readJsonBody, sendJson } from "../sidecar/server";
+import type { AgentRuns } from "./agent-runs";
 import { configureOpencode, hostStatus, makeScratch, probeRepository, type HostIdentity } from "./host-routes";
 import type { OpencodeHost } from "./opencode-host";
 import { proxyToOpencode } from "./opencode-proxy";
@@ -18,12 +19,17 @@ export type HostServerOptions = {
   git: GitContext;
   network: NetworkSettings;
   opencode: OpencodeHost;
+  agents: AgentRuns;
   logError?: (error: unknown) => void;
 };
 
 const OPENCODE_PREFIX = "/v1/opencode";
 
-type HostRoute = { method: string; path: string; handle: (body: unknown) => Promise<unknown>; body: boolean };
+type HostRoute = { method: string; path: string; body: boolean } & (
+  | { handle: (body: unknown) => Promise<unknown> }
+  /** answers on its own, as it goes (an agent's output) */
+  | { stream: (req: http.IncomingMessage, res: http.ServerResponse, body: unknown) => Promise<void> }
+);
 
 export function createHostServer(options: HostServerOptions): http.Server {
   const { identity, opencode } = options;
@@ -32,13 +38,16 @@ export function createHostServer(options: HostServerOptions): http.Server {
     { method: "PUT", path: `${OPENCODE_PREFIX}/config`, body: true, handle: (body) => configureOpencode(opencode, body) },
     { method: "POST", path: "/v1/host/probe", body: true, handle: (body) => probeRepository(options.git, body) },
     { method: "POST", path: "/v1/host/scratch", body: true, handle: (body) => makeScratch(identity.dataDir, body) },
+    { method: "POST", path: "/v1/agents/run", body: true, stream: (req, res, body) => options.agents.run(req, res, body) },
+    { method: "POST", path: "/v1/agents/stop", body: true, handle: async (body) => options.agents.stop(body) },
   ];
 
   async function fallback(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<boolean> {
     const route = routes.find((candidate) => candidate.path === url.pathname && candidate.method === req.method);
     if (route) {
       const body = route.body ? await readJsonBody(req) : (req.resume(), undefined);
-      sendJson(res, 200, await route.handle(body));
+      if ("stream" in route) await route.stream(req, res, body);
+      else sendJson(res, 200, await route.handle(body));
       return true;
     }
     if (url.pathname === OPENCODE_PREFIX || url.pathname.startsWith(`${OPENCODE_PREFIX}/`)) {

@@ -4,6 +4,8 @@ import { stopLeftoverOpencode } from "../server/agents/opencode/opencode-leftove
 import { openAuditLog } from "../sidecar/audit-log";
 import { gitOf } from "../sidecar/git-context";
 import { stopOnSignals } from "../sidecar/stop-on-signals";
+import { stopLeftoverAgents } from "./agent-leftovers";
+import { createAgentRuns } from "./agent-runs";
 import { createHostServer } from "./host-server";
 import { createOpencodeHost } from "./opencode-host";
 import { loadHostSettings, SettingsError } from "./settings";
@@ -17,12 +19,15 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(`host: ${line}`);
   // An opencode a SIGKILLed run of this data folder left behind would hold its port and state until the first config.
   await stopLeftoverOpencode(settings.dataDir, log);
+  // So would an external agent's process group, still writing in a worktree nobody watches.
+  await stopLeftoverAgents(settings.dataDir, log);
 
   const audit = openAuditLog(settings.auditLogPath, { maxBytes: settings.auditMaxBytes, keep: settings.auditKeep });
   const { git, network } = gitOf(settings, audit);
   const opencode = createOpencodeHost({ dataDir: settings.dataDir, log });
   const identity = { name: settings.name, instance: randomUUID(), worktreeRoot: settings.worktreeRoot, dataDir: settings.dataDir };
-  const server = createHostServer({ token: settings.token, identity, git, network, opencode });
+  const agents = createAgentRuns({ git, worktreeRoot: settings.worktreeRoot, dataDir: settings.dataDir });
+  const server = createHostServer({ token: settings.token, identity, git, network, opencode, agents });
 
   const url = await listenOn(server, settings.port, settings.host);
   // Tests and operators wait for this line.
@@ -32,8 +37,12 @@ async function main(): Promise<void> {
     what: `boochat host ${settings.name}`,
     server,
     close: () => audit.close(),
-    // opencode first: its event streams through the proxy end with it, so the server can close.
-    before: () => opencode.stop().catch((error: unknown) => log(`stopping opencode failed: ${error instanceof Error ? error.message : String(error)}`)),
+    // opencode and the agents first: their streams end with them, so the server can close.
+    before: () =>
+      Promise.all([
+        opencode.stop().catch((error: unknown) => log(`stopping opencode failed: ${error instanceof Error ? error.message : String(error)}`)),
+        agents.stopAll(),
+      ]).then(() => undefined),
   });
 }
 

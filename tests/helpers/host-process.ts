@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { opencodePidFile, stopLeftoverOpencode } from "../../server/agents/opencode/opencode-leftover";
+import { stopLeftoverAgents } from "../../host/agent-leftovers";
 import { signalGroup } from "../../server/lib/process-group.mjs";
 
 /**
@@ -18,7 +19,8 @@ import { signalGroup } from "../../server/lib/process-group.mjs";
  *   of the test process reaches the host.
  * - A host that exits before listening rejects with its output (e.g. why it refused to start).
  * - `stop()` sends SIGTERM (the host stops its opencode's process group, then exits; SIGKILL after
- *   10 s) and then stops any opencode this data folder still has running (one a `kill()` left behind).
+ *   10 s) and then stops any opencode or external agent this data folder still has running (one a
+ *   `kill()` left behind).
  * - `kill()` SIGKILLs the host's whole process group at once, as a crash would, and resolves once the
  *   host has exited. Its opencode runs in a group of its own and outlives it, as after a real crash:
  *   the next host started on the same data folder stops it, and so does `stop()`.
@@ -159,8 +161,8 @@ export async function startHostService(options: StartHostServiceOptions): Promis
         await gone;
         clearTimeout(timer);
       }
-      // An opencode a kill() left behind (the host could not stop it).
-      await stopLeftoverOpencode(options.dataDir);
+      // An opencode or an external agent a kill() left behind (the host could not stop them).
+      await Promise.all([stopLeftoverOpencode(options.dataDir), stopLeftoverAgents(options.dataDir)]);
     },
     async kill() {
       const gone = waitForExit(child);

@@ -131,23 +131,6 @@ describe("agent runs on the host of their session", () => {
     expect((await filesUnder(dirs.rootB)).filter((f) => f.endsWith("from-a.txt"))).toEqual([]);
   });
 
-  it("refuses an external agent on a host service, naming the agent and the host", async () => {
-    const external = createAgentRuntime({
-      db,
-      settings: { ...scriptedSettings(model.url, dirs.app), externalAgents: [{ name: "echo", command: ["cat"], prompt: "stdin", env: {} }] },
-      hosts: [{ name: "B", url: hostB.url, token: tokens.B, kind: "host-service" }],
-      opencodeOf: (host) => createRemoteOpencode({ host, config: {}, log }),
-      scratchDir: path.join(dirs.app, "scratch"),
-    });
-    const chatId = await tabOn("B");
-    await expect(external.sendMessage({ chatId, text: "hello", agent: "echo" })).rejects.toMatchObject({
-      code: "PRECONDITION_FAILED",
-      message: 'The external agent "echo" runs beside the web app, not on host "B": use opencode for this session',
-    });
-    expect(await db.task.count({ where: { chatId } })).toBe(0);
-    await external.stop();
-  });
-
   it("a killed host B fails only B's running task, in words, within the loss timeout; A's run goes on; B's next run works once B is back", async () => {
     const onB = await tabOn("B", "B's tab");
     const onA = await tabOn("chat-only", "A's tab");

@@ -109,6 +109,8 @@ describe("the host service (boochat-host)", () => {
         ["POST", "/v1/worktrees/risk", { paths: [] }],
         ["GET", "/v1/opencode/global/health", undefined],
         ["PUT", "/v1/opencode/config", { config }],
+        ["POST", "/v1/agents/run", { agent: { name: "x", command: ["true"], prompt: "stdin", env: {} }, prompt: "x", directory: repo.worktreeRoot }],
+        ["POST", "/v1/agents/stop", { run: "00000000-0000-4000-8000-000000000000" }],
       ] as const) {
         const answer = await host.request<ErrorBody>(method, route, body, { token: bearer });
         expect(answer.status, `${method} ${route}`).toBe(401);

@@ -31,6 +31,8 @@ export async function runExternalAgent(options: {
   cwd: string;
   signal?: AbortSignal;
   onOutput: (stream: "stdout" | "stderr", text: string) => void;
+  /** Told the pid of the agent, the leader of its own process group (a host service records it). */
+  onStart?: (pid: number) => void;
   killGraceMs?: number;
 }): Promise<ExternalAgentResult> {
   const { agent, prompt, cwd, signal } = options;
@@ -51,6 +53,7 @@ export async function runExternalAgent(options: {
     buffer: false,
   });
 
+  if (child.pid !== undefined) options.onStart?.(child.pid);
   let stderrTail = "";
   const decode = (stream: "stdout" | "stderr") => (chunk: Buffer | string) => {
     const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");

@@ -6,11 +6,16 @@ import { resolveChatDirectory, type ChatPlaces } from "../chat-directory";
 import type { ChatEvents } from "../chat-events";
 import { createMessageWriter } from "../runs/message-writer";
 import { failTask, finishTask, isTerminal, markRunning, saveMessage } from "../runs/task-records";
+import { HostLostError, runExternalAgentOnHost } from "../../hosts/host-agent-run";
+import { HOST_LOSS_TIMEOUT_MS } from "../../hosts/remote-opencode";
 import { runExternalAgent } from "./external-agent";
 
-/** A task run by an external agent: its output streamed into one assistant message of the chat. */
+/**
+ * A task run by an external agent: its output streamed into one assistant message of the chat. It
+ * runs where the chat's folder is: beside the web app, or on the host service that holds it.
+ */
 export async function runExternalAgentTask(
-  deps: { db: Db; events: ChatEvents; places: ChatPlaces },
+  deps: { db: Db; events: ChatEvents; places: ChatPlaces; hostLossTimeoutMs?: number },
   input: { taskId: string; agent: ExternalAgentSettings; signal: AbortSignal },
 ): Promise<TaskStatus> {
   const { db, events } = deps;
@@ -40,12 +45,12 @@ export async function runExternalAgentTask(
 
   try {
     const directory = await resolveChatDirectory(db, chatId, deps.places);
-    const result = await runExternalAgent({
+    const host = deps.places.hosts.find((candidate) => candidate.name === directory.host);
+    const run = {
       agent: input.agent,
       prompt: task.prompt,
-      cwd: directory.path,
       signal: input.signal,
-      onOutput(stream, text) {
+      onOutput(stream: "stdout" | "stderr", text: string) {
         // Consecutive output of one stream is one part; a switch of stream starts a new one.
         if (!current || current.stream !== stream) {
           current = { id: `out_${randomBytes(6).toString("hex")}`, type: "output", stream, text: "" };
@@ -55,7 +60,11 @@ export async function runExternalAgentTask(
         events.publish(chatId, { type: "delta", messageId, partId: current.id, kind: "output", stream, delta: text });
         void persist();
       },
-    });
+    };
+    const result =
+      directory.local || host === undefined
+        ? await runExternalAgent({ ...run, cwd: directory.path })
+        : await runExternalAgentOnHost(host, { ...run, directory: directory.path, lossTimeoutMs: deps.hostLossTimeoutMs ?? HOST_LOSS_TIMEOUT_MS, fetch: deps.places.fetch });
     await persist();
     publishWhole();
     if (result.cancelled) {
@@ -72,8 +81,10 @@ export async function runExternalAgentTask(
     await failTask(db, events, task.id, `${input.agent.name} ${how}${lastLine ? `: ${lastLine}` : ""}`);
     return "failed";
   } catch (error) {
+    await persist();
+    publishWhole();
     const reason = error instanceof Error ? error.message : String(error);
-    await failTask(db, events, task.id, `${input.agent.name} could not be started: ${reason}`);
+    await failTask(db, events, task.id, error instanceof HostLostError ? reason : `${input.agent.name} could not be started: ${reason}`);
     return "failed";
   }
 }

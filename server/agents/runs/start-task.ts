@@ -6,7 +6,6 @@ import type { ModelRef } from "../../schemas/model-ref";
 import type { StoredMessage } from "../../schemas/chat-event";
 import type { AgentSettings } from "../agent-settings";
 import type { HostConfig } from "../../hosts/hosts-config";
-import type { ExternalAgentSettings } from "../agent-settings";
 import { chatDirectoryOf, chatDirectorySelect, hostOfChat, type ChatDirectoryRow, type ChatPlaces } from "../chat-directory";
 import type { ChatEvents } from "../chat-events";
 import { chatTitleFor, resolveCreatorChat } from "../creator-chat";
@@ -117,7 +116,6 @@ async function startInChat(deps: StartTaskDeps, input: StartTaskInput, chatId: s
   }
   const host = hostOfChat(chat, deps.places.hosts);
   const external = deps.settings.externalAgents.find((a) => a.name === agent);
-  if (external) refuseExternalOnHost(external, host);
   const runner = deps.runnerOf(host);
   // A script's, an agent's or an MCP client's task waits its turn: same chat, same context.
   const after = busyWith ? (deps.registry.runOf(busyWith) ?? Promise.resolve()) : undefined;
@@ -147,7 +145,7 @@ async function startInChat(deps: StartTaskDeps, input: StartTaskInput, chatId: s
   events.publish(chat.id, { type: "task", task: toTaskView(task) });
   const saveUserMessage = () => saveMessage(db, { ...message, createdAt: task.createdAt });
   if (external) {
-    deps.registry.launchExternal(task.id, (signal) => runExternalAgentTask({ db, events, places: deps.places }, { taskId: task.id, agent: external, signal }), after);
+    deps.registry.launchExternal(task.id, (signal) => runExternalAgentTask({ db, events, places: deps.places, hostLossTimeoutMs: deps.settings.hostLossTimeoutMs }, { taskId: task.id, agent: external, signal }), after);
   } else {
     // A task that waited in line reads its row again: it may have been stopped meanwhile.
     const start = () => runOpenCodeServerTask(runner, { id: task.id, ...(after ? {} : { task }), creatorRef: input.creatorRef, model, prepared, afterPromptSent: after ? undefined : saveUserMessage });
@@ -156,14 +154,4 @@ async function startInChat(deps: StartTaskDeps, input: StartTaskInput, chatId: s
   // An external agent has no prompt to wait for, nor a task waiting in line: its user message is written now.
   if (agent !== "opencode" || after) await saveUserMessage();
   return { taskId: task.id, chatId: chat.id };
-}
-
-/**
- * External agents run beside the web app, in a folder on its machine: a chat whose folder is on a
- * host service (another machine, or at least another service's files) is refused before any task is
- * written, in words the tab shows.
- */
-function refuseExternalOnHost(agent: ExternalAgentSettings, host: HostConfig) {
-  if (host.kind !== "host-service") return;
-  throw new AppError("PRECONDITION_FAILED", `The external agent "${agent.name}" runs beside the web app, not on host "${host.name}": use opencode for this session`);
 }
