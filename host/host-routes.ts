@@ -5,8 +5,11 @@ import { z } from "zod";
 import { HttpError } from "../sidecar/errors";
 import { GitError, type GitContext } from "../sidecar/git/run";
 import { parseInput } from "../sidecar/routes/context";
+import { worktreeSkills } from "../server/agents/skills";
+import { resolveInsideRoot } from "../sidecar/risk/paths";
+import { absolutePath } from "../sidecar/routes/inputs";
 import { expandHome, repoPathInput, resolveRepository } from "../sidecar/routes/repo-path";
-import { requireGuard } from "../sidecar/routes/worktree-target";
+import { requireGuard, requireListedWorktree } from "../sidecar/routes/worktree-target";
 import type { OpencodeHost } from "./opencode-host";
 
 /** The host service's own answers (docs/HOSTS.md), each a function of what it needs. */
@@ -70,4 +73,18 @@ export async function makeScratch(dataDir: string, body: unknown) {
   const folder = path.join(dataDir, "scratch", id);
   await mkdir(folder, { recursive: true, mode: 0o700 });
   return { path: folder };
+}
+
+const skillsInput = z.object({ directory: absolutePath });
+
+/**
+ * POST /v1/host/skills: a worktree's own skills (`.opencode/skill*`, `.claude/skills`), which the web
+ * app cannot read on another machine; a SKILL.md that resolves outside the worktree is not read.
+ */
+export async function listWorktreeSkills(git: GitContext, worktreeRoot: string, body: unknown) {
+  const { directory } = parseInput(skillsInput, body);
+  const target = await resolveInsideRoot(worktreeRoot, directory, "directory");
+  await requireListedWorktree(git, target, 404);
+  const skills = await worktreeSkills(target.real);
+  return { skills: skills.map(({ name, description, prompt, path: file }) => ({ name, description, prompt, path: file })) };
 }

@@ -4,7 +4,7 @@ import type { GitContext } from "../sidecar/git/run";
 import { HttpError } from "../sidecar/errors";
 import { createSidecarServer, errorBody, readJsonBody, sendJson } from "../sidecar/server";
 import type { AgentRuns } from "./agent-runs";
-import { configureOpencode, hostStatus, makeScratch, probeRepository, type HostIdentity } from "./host-routes";
+import { configureOpencode, hostStatus, listWorktreeSkills, makeScratch, probeRepository, type HostIdentity } from "./host-routes";
 import type { OpencodeHost } from "./opencode-host";
 import { proxyToOpencode } from "./opencode-proxy";
 
@@ -38,6 +38,7 @@ export function createHostServer(options: HostServerOptions): http.Server {
     { method: "PUT", path: `${OPENCODE_PREFIX}/config`, body: true, handle: (body) => configureOpencode(opencode, body) },
     { method: "POST", path: "/v1/host/probe", body: true, handle: (body) => probeRepository(options.git, body) },
     { method: "POST", path: "/v1/host/scratch", body: true, handle: (body) => makeScratch(identity.dataDir, body) },
+    { method: "POST", path: "/v1/host/skills", body: true, handle: (body) => listWorktreeSkills(options.git, identity.worktreeRoot, body) },
     { method: "POST", path: "/v1/agents/run", body: true, stream: (req, res, body) => options.agents.run(req, res, body) },
     { method: "POST", path: "/v1/agents/stop", body: true, handle: async (body) => options.agents.stop(body) },
   ];

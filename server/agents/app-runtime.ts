@@ -64,6 +64,7 @@ export function unavailableRuntime(reason: AppError): AgentRuntime {
     // Following a chat says why, as every other call does.
     events: { ...events, subscribe: () => ({ [Symbol.asyncIterator]: () => ({ next: fail }) }) },
     skillsDir: "",
+    hosts: [],
     startTask: fail,
     sendMessage: fail,
     stopTasks: async () => undefined,

@@ -58,6 +58,8 @@ export type AgentRuntime = {
   hostOfChat(chatId: string): Promise<string>;
   /** BooChat's own skills folder. */
   readonly skillsDir: string;
+  /** The agent hosts (the first is the home host), to reach the one a chat's folder is on. */
+  readonly hosts: readonly HostConfig[];
   /** Ends tasks a previous process left queued or running, starts the home host's opencode and its event stream (other hosts' on first use). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -229,6 +231,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   return {
     events,
     skillsDir: settings.skillsDir,
+    hosts,
     startTask: start,
     async sendMessage({ chatId, text, agent, model }) {
       const { taskId } = await start({ creator: "tab", chatId, prompt: text, agent, model });

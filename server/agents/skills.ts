@@ -32,40 +32,68 @@ export function parseSkillFile(text: string): { meta: Record<string, string>; bo
   return { meta, body: (match[2] ?? "").trim() };
 }
 
+/** A SKILL.md larger than this is no skill (it would be a prompt of that size). */
+const MAX_SKILL_BYTES = 256 * 1024;
+
 async function subdirectories(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
 }
 
-/** The folders that hold one folder per skill. */
-async function skillRoots(worktree: string | null, ownSkillsDir: string | null): Promise<Array<{ dir: string; source: Skill["source"] }>> {
-  const roots: Array<{ dir: string; source: Skill["source"] }> = [];
-  if (worktree) {
-    const opencodeDir = path.join(worktree, ".opencode");
-    const entries = await fs.readdir(opencodeDir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      if (entry.isDirectory() && entry.name.startsWith("skill")) roots.push({ dir: path.join(opencodeDir, entry.name), source: "worktree" });
-    }
-    roots.push({ dir: path.join(worktree, ".claude", "skills"), source: "worktree" });
+/** The worktree's folders that hold one folder per skill: `.opencode/skill*` and `.claude/skills`. */
+async function worktreeSkillRoots(worktree: string): Promise<string[]> {
+  const opencodeDir = path.join(worktree, ".opencode");
+  const entries = await fs.readdir(opencodeDir, { withFileTypes: true }).catch(() => []);
+  const roots = entries.filter((entry) => entry.isDirectory() && entry.name.startsWith("skill")).map((entry) => path.join(opencodeDir, entry.name));
+  return [...roots, path.join(worktree, ".claude", "skills")];
+}
+
+/**
+ * The skills of one root folder, in folder order. With `confinedTo`, a SKILL.md whose real path is
+ * outside that folder is skipped: a repository's symlink must not make BooChat read (and send to a
+ * model as a prompt) a file of the machine, such as a key.
+ */
+async function skillsIn(root: string, source: Skill["source"], confinedTo: string | null): Promise<Skill[]> {
+  const skills: Skill[] = [];
+  for (const dir of (await subdirectories(root)).sort()) {
+    const file = path.join(dir, "SKILL.md");
+    const real = await fs.realpath(file).catch(() => null);
+    if (real === null || (confinedTo !== null && !real.startsWith(confinedTo + path.sep))) continue;
+    const size = (await fs.stat(real).catch(() => null))?.size ?? Infinity;
+    if (size > MAX_SKILL_BYTES) continue;
+    const text = await fs.readFile(real, "utf8").catch(() => null);
+    if (text === null) continue;
+    const { meta, body } = parseSkillFile(text);
+    const name = (meta.name ?? path.basename(dir)).trim();
+    if (!name || !body) continue;
+    skills.push({ name, description: meta.description ?? "", prompt: body, source, path: file });
   }
-  if (ownSkillsDir) roots.push({ dir: ownSkillsDir, source: "boochat" });
-  return roots;
+  return skills;
+}
+
+/** A worktree's own skills (what a host service answers for its worktrees), none read from outside it. */
+export async function worktreeSkills(worktree: string): Promise<Skill[]> {
+  const real = await fs.realpath(worktree).catch(() => null);
+  if (real === null) return [];
+  const found = await Promise.all((await worktreeSkillRoots(real)).map((root) => skillsIn(root, "worktree", real)));
+  return found.flat();
+}
+
+/** One list by name, sorted: the first of a name wins (a worktree's before BooChat's own). */
+export function mergeSkills(...lists: Skill[][]): Skill[] {
+  const byName = new Map<string, Skill>();
+  for (const skill of lists.flat()) if (!byName.has(skill.name)) byName.set(skill.name, skill);
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** BooChat's own skills (its skills folder, which the operator owns). */
+export function ownSkills(ownSkillsDir: string | null): Promise<Skill[]> {
+  return ownSkillsDir ? skillsIn(ownSkillsDir, "boochat", null) : Promise.resolve([]);
 }
 
 export async function listSkills(options: { worktree: string | null; ownSkillsDir: string | null }): Promise<Skill[]> {
-  const byName = new Map<string, Skill>();
-  for (const root of await skillRoots(options.worktree, options.ownSkillsDir)) {
-    for (const dir of (await subdirectories(root.dir)).sort()) {
-      const file = path.join(dir, "SKILL.md");
-      const text = await fs.readFile(file, "utf8").catch(() => null);
-      if (text === null) continue;
-      const { meta, body } = parseSkillFile(text);
-      const name = (meta.name ?? path.basename(dir)).trim();
-      if (!name || !body || byName.has(name)) continue;
-      byName.set(name, { name, description: meta.description ?? "", prompt: body, source: root.source, path: file });
-    }
-  }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const [inWorktree, own] = await Promise.all([options.worktree ? worktreeSkills(options.worktree) : [], ownSkills(options.ownSkillsDir)]);
+  return mergeSkills(inWorktree, own);
 }
 
 /** The prompt a skill run sends: `$ARGUMENTS` in the body is replaced, else the arguments follow the body. */

@@ -83,3 +83,10 @@ export async function makeHostScratch(host: HostConfig, id: string, options: { f
 export async function configureHostOpencode(host: HostConfig, config: Record<string, unknown>, options: { timeoutMs: number; fetch?: typeof fetch }): Promise<string> {
   return (await hostServiceRequest(host, "/v1/opencode/config", configuredSchema, { method: "PUT", body: { config }, ...options })).configHash;
 }
+
+const skillsSchema = z.object({ skills: z.array(z.object({ name: z.string(), description: z.string(), prompt: z.string(), path: z.string() })) });
+
+/** A worktree's own skills, read by its host (the web app cannot read another machine's worktree). */
+export async function fetchHostSkills(host: HostConfig, directory: string, options: { fetch?: typeof fetch } = {}) {
+  return (await hostServiceRequest(host, "/v1/host/skills", skillsSchema, { body: { directory }, timeoutMs: 10_000, ...options })).skills;
+}

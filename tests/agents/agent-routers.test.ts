@@ -104,6 +104,10 @@ describe("agent routers", () => {
     await writeSkill(path.join(worktree, ".opencode", "skill", "review"), "review", "Review the code. $ARGUMENTS");
     await writeSkill(path.join(worktree, ".claude", "skills", "tidy"), "tidy", "Tidy up.");
     await writeSkill(path.join(h.settings.skillsDir, "boo"), "boo", "Say boo.");
+    // A repository's symlink to a file of the machine is no skill: it would be sent to a model as a prompt.
+    await writeSkill(path.join(h.dataDir, "outside-the-worktree"), "leak", "secret of the machine");
+    await fs.mkdir(path.join(worktree, ".claude", "skills", "leak"), { recursive: true });
+    await fs.symlink(path.join(h.dataDir, "outside-the-worktree", "SKILL.md"), path.join(worktree, ".claude", "skills", "leak", "SKILL.md"));
     const tab = await h.createChat({ worktree, agent: "echo" });
 
     const skills = await caller().skills.list({ chatId: tab.chatId });

@@ -2,7 +2,6 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { createOpencodeClient } from "@opencode-ai/sdk/v2";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { tabSkills } from "../../server/services/skills/list-skills";
 import { buildOpencodeConfig } from "../../server/agents/opencode/opencode-config";
 import { createAgentRuntime, type AgentRuntime } from "../../server/agents/runtime";
 import type { Db } from "../../server/db";
@@ -105,17 +104,6 @@ describe("agent runs on the host of their session", () => {
     const row = await db.agentSession.findUniqueOrThrow({ where: { chatId_agent: { chatId, agent: "opencode" } } });
     expect(await hostKnowsSession(hostB, row.externalId, worktreeB)).toBe(true);
     expect(await hostKnowsSession(hostA, row.externalId, worktreeB)).toBe(false);
-  });
-
-  it("does not read a host service's worktree from the web app's disk for skills: only BooChat's own are offered", async () => {
-    const chatId = await tabOn("B", "Skills");
-    // On one machine the file is readable here too: a web app that read its own disk at B's path would list it.
-    const dir = path.join(worktreeB, ".claude", "skills", "b-only");
-    await fs.mkdir(dir, { recursive: true });
-    await fs.writeFile(path.join(dir, "SKILL.md"), '---\nname: b-only\ndescription: "on B"\n---\nDo it.\n');
-    const skills = await tabSkills({ db, agents: runtime }, chatId);
-    expect(skills.filter((skill) => skill.source === "worktree")).toEqual([]);
-    await fs.rm(path.join(worktreeB, ".claude"), { recursive: true, force: true });
   });
 
   it("runs a chat-only tab on the home host A, in a scratch folder A gives", async () => {

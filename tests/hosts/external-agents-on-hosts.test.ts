@@ -7,6 +7,7 @@ import type { Db } from "../../server/db";
 import type { HostConfig } from "../../server/hosts/hosts-config";
 import { createRemoteOpencode } from "../../server/hosts/remote-opencode";
 import { listMessages } from "../../server/services/chat/list-messages";
+import { tabSkills } from "../../server/services/skills/list-skills";
 import { createRepoFixture, makeTempDir, type RepoFixture } from "../helpers/git-repos";
 import { startHostService, type HostServiceProcess } from "../helpers/host-process";
 import { startTcpGate, type TcpGate } from "../helpers/tcp-gate";
@@ -102,6 +103,35 @@ async function helperPid(): Promise<number> {
   await fs.rm(file);
   return pid;
 }
+
+describe("a worktree's own skills on a host service", () => {
+  it("are read by the host, never from outside the worktree, and are gone while the host cannot be reached", async () => {
+    const chatId = await newTab("Skills");
+    const skillDir = (name: string) => path.join(worktree, ".claude", "skills", name);
+    await fs.mkdir(skillDir("b-only"), { recursive: true });
+    await fs.writeFile(path.join(skillDir("b-only"), "SKILL.md"), '---\nname: b-only\ndescription: "on B"\n---\nDo it on B.\n');
+    // A repository's symlink to a file of the machine: no skill, never a prompt.
+    const outside = path.join(dirs.data, "not-for-agents.md");
+    await fs.writeFile(outside, "---\nname: leak\n---\nsecret of the machine\n");
+    await fs.mkdir(skillDir("leak"), { recursive: true });
+    await fs.symlink(outside, path.join(skillDir("leak"), "SKILL.md"));
+    try {
+      const skills = await tabSkills({ db, agents: runtime }, chatId);
+      expect(skills.map(({ name, source, description, prompt }) => ({ name, source, description, prompt }))).toEqual([
+        { name: "b-only", source: "worktree", description: "on B", prompt: "Do it on B." },
+      ]);
+      // On one machine the file is readable here too: only a web app that asks B loses it with B.
+      gate.cut();
+      try {
+        expect(await tabSkills({ db, agents: runtime }, chatId)).toEqual([]);
+      } finally {
+        gate.restore();
+      }
+    } finally {
+      await fs.rm(path.join(worktree, ".claude"), { recursive: true, force: true });
+    }
+  });
+});
 
 describe("external agents on a host service", () => {
   it("runs in B's worktree, streams its output into the tab, and sees its own settings' environment but never the host's token", async () => {
