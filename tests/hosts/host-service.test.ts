@@ -111,6 +111,7 @@ describe("the host service (boochat-host)", () => {
         ["PUT", "/v1/opencode/config", { config }],
         ["POST", "/v1/agents/run", { agent: { name: "x", command: ["true"], prompt: "stdin", env: {} }, prompt: "x", directory: repo.worktreeRoot }],
         ["POST", "/v1/agents/stop", { run: "00000000-0000-4000-8000-000000000000" }],
+        ["POST", "/v1/host/skills", { directory: repo.worktreeRoot }],
       ] as const) {
         const answer = await host.request<ErrorBody>(method, route, body, { token: bearer });
         expect(answer.status, `${method} ${route}`).toBe(401);
