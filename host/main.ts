@@ -3,6 +3,7 @@ import { listenOn } from "../sidecar/listen";
 import { stopLeftoverOpencode } from "../server/agents/opencode/opencode-leftover";
 import { openAuditLog } from "../sidecar/audit-log";
 import { gitOf } from "../sidecar/git-context";
+import { removeOrphanedScratch } from "../sidecar/git/scratch-dirs";
 import { stopOnSignals } from "../sidecar/stop-on-signals";
 import { stopLeftoverAgents } from "./agent-leftovers";
 import { createAgentRuns } from "./agent-runs";
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   await stopLeftoverOpencode(settings.dataDir, log);
   // So would an external agent's process group, still writing in a worktree nobody watches.
   await stopLeftoverAgents(settings.dataDir, log);
+  const orphaned = await removeOrphanedScratch(settings.tempDir);
+  if (orphaned > 0) log(`removed ${orphaned} temp folder(s) left by a service that was killed`);
 
   const audit = openAuditLog(settings.auditLogPath, { maxBytes: settings.auditMaxBytes, keep: settings.auditKeep });
   const { git, network } = gitOf(settings, audit);

@@ -1,6 +1,7 @@
 import { openAuditLog } from "./audit-log";
 import { listenOn } from "./listen";
 import { gitOf } from "./git-context";
+import { removeOrphanedScratch } from "./git/scratch-dirs";
 import { createSidecarServer } from "./server";
 import { loadSettings, SettingsError } from "./settings";
 import { stopOnSignals } from "./stop-on-signals";
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   const settings = await loadSettings();
   // The shared layout (a setgid root of the sidecar's group): group members work in the worktrees, others never.
   if (settings.worktreeRootShared) process.umask(0o007);
+  const orphaned = await removeOrphanedScratch(settings.tempDir);
+  if (orphaned > 0) console.error(`sidecar: removed ${orphaned} temp folder(s) left by a sidecar that was killed`);
   const audit = openAuditLog(settings.auditLogPath, { maxBytes: settings.auditMaxBytes, keep: settings.auditKeep });
   const { git, network } = gitOf(settings, audit);
   const server = createSidecarServer({ token: settings.token, worktreeRoot: settings.worktreeRoot, git, network });

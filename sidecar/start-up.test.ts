@@ -1,4 +1,5 @@
-import { chmod, chown, mkdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { chmod, chown, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createRepoFixture, makeTempDir, type RepoFixture } from "../tests/helpers/git-repos";
@@ -153,5 +154,29 @@ describe("the audit log", () => {
       for (const line of (await readFile(file, "utf8")).trim().split("\n")) expect(JSON.parse(line)).toHaveProperty("argv");
     }
     await expect(stat(`${sidecar.auditLogPath}.3`)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe("temp folders", () => {
+  it("removes at start the temp folders a killed sidecar left, and never those of a sidecar still running", async () => {
+    const tempDir = await folder("tmp", 0o700);
+    // A pid that ran and has ended: its owner is certainly gone.
+    const ended = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, ["-e", ""]);
+      child.on("error", reject);
+      child.on("exit", () => resolve(child.pid ?? 0));
+    });
+    const left = [`boochat-merge-tree-${ended}-aB3dEf`, `boochat-snapshot-${ended}-x1Y2z3`, `boochat-remote-${ended}-qQ9wW8`];
+    const inUse = `boochat-snapshot-${process.pid}-kept12`;
+    const notOurs = "boochat-merge-tree-unnamed";
+    for (const name of [...left, inUse, notOurs]) await mkdir(path.join(tempDir, name, "objects"), { recursive: true });
+    const sidecar = await startSidecar({ worktreeRoot: await folder("root-with-tmp", 0o700), env: { TMPDIR: tempDir } });
+    try {
+      // (tsx, which runs the sidecar here, keeps its cache there too.)
+      expect((await readdir(tempDir)).filter((name) => name.startsWith("boochat-")).sort()).toEqual([inUse, notOurs].sort());
+      expect(sidecar.output()).toContain("sidecar: removed 3 temp folder(s) left by a sidecar that was killed");
+    } finally {
+      await sidecar.stop();
+    }
   });
 });

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { runGit, type GitContext, type RepoGuard } from "./run";
+import { makeScratchDir } from "./scratch-dirs";
 
 /**
  * True when merging `head` into `base` changes nothing: the result is `base`'s own tree, so every
@@ -17,7 +18,7 @@ export async function mergeAddsNothing(
   head: string,
   guard: RepoGuard,
 ): Promise<boolean> {
-  const scratch = await mkdtemp(path.join(ctx.tempDir, "boochat-merge-tree-"));
+  const scratch = await makeScratchDir(ctx.tempDir, "merge-tree");
   try {
     const env = { GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: path.join(commonDir, "objects") };
     const [merged, baseTree] = await Promise.all([

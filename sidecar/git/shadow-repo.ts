@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { runGit, type GitContext } from "./run";
+import { makeScratchDir } from "./scratch-dirs";
 
 /** A bare repository of the sidecar's own, reading and writing the real repository's objects. */
 export type ShadowRepo = { dir: string; env: Record<string, string> };
@@ -19,7 +20,7 @@ export async function readObjectFormat(ctx: GitContext, dir: string): Promise<st
  * repository's can take part; the refs are copied in and out by the caller, with plain update-ref.
  */
 export async function withShadowRepo<T>(ctx: GitContext, commonDir: string, objectFormat: string, fn: (shadow: ShadowRepo) => Promise<T>): Promise<T> {
-  const parent = await mkdtemp(path.join(ctx.tempDir, "boochat-remote-"));
+  const parent = await makeScratchDir(ctx.tempDir, "remote");
   try {
     const dir = path.join(parent, "shadow.git");
     // No template: not even the sample hooks.

@@ -1,6 +1,7 @@
-import { copyFile, mkdir, mkdtemp, rm, stat, utimes } from "node:fs/promises";
+import { copyFile, mkdir, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { runGit, type GitContext, type RepoGuard } from "./run";
+import { makeScratchDir } from "./scratch-dirs";
 
 /** The variables that make later git calls read the snapshot: its index and its scratch objects. */
 export type SnapshotEnv = Record<string, string>;
@@ -34,7 +35,7 @@ export async function withWorktreeSnapshot<T>(
   guard: RepoGuard,
   fn: (env: SnapshotEnv) => Promise<T>,
 ): Promise<T> {
-  const scratch = await mkdtemp(path.join(ctx.tempDir, "boochat-snapshot-"));
+  const scratch = await makeScratchDir(ctx.tempDir, "snapshot");
   try {
     const index = path.join(scratch, "index");
     const objects = path.join(scratch, "objects");
