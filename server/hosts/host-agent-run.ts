@@ -30,6 +30,9 @@ export class HostLostError extends HostRequestError {
   }
 }
 
+/** The host could not start the agent (the program is missing there, say): its words. */
+class AgentNotStarted extends Error {}
+
 export type HostAgentRun = {
   agent: ExternalAgentSettings;
   prompt: string;
@@ -52,94 +55,115 @@ function parseLine(text: string): RunLine | null {
   }
 }
 
-export async function runExternalAgentOnHost(host: HostConfig, options: HostAgentRun): Promise<ExternalAgentResult> {
-  const { agent, signal } = options;
-  // Ends the request: the host then stops the agent (a caller that goes away stops its agent there).
+/** A run stream's lines as they arrive; `heard` is told of every chunk (a heartbeat counts). Throws when the stream breaks. */
+async function* linesOf(reader: ReadableStreamDefaultReader<Uint8Array>, heard: () => void): AsyncGenerator<RunLine> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) return;
+    heard();
+    pending += decoder.decode(next.value, { stream: true });
+    let newline: number;
+    while ((newline = pending.indexOf("\n")) >= 0) {
+      const line = parseLine(pending.slice(0, newline));
+      pending = pending.slice(newline + 1);
+      if (line) yield line;
+    }
+  }
+}
+
+/**
+ * The request's lifetime: a silence deadline every chunk resets (past it the host is lost), and a
+ * stop that asks the host, which ends the agent's group and answers `exit` with `cancelled`. A host
+ * that cannot be asked sees the connection end instead, which stops the agent there too.
+ */
+function watchRun(host: HostConfig, options: HostAgentRun) {
   const connection = new AbortController();
-  let run: string | null = null;
-  let cancelled = false;
-  let stderrTail = "";
-  let lost: string | null = null;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  const state = { run: null as string | null, cancelled: false, lost: null as string | null, reader: null as ReadableStreamDefaultReader<Uint8Array> | null };
+  let silence: NodeJS.Timeout | undefined;
   // Ends the request and the reading of its stream (whatever the transport makes of the abort).
   const hangUp = () => {
     connection.abort();
-    reader?.cancel().catch(() => undefined);
+    state.reader?.cancel().catch(() => undefined);
   };
-  let silence: NodeJS.Timeout | undefined;
   const heard = () => {
     clearTimeout(silence);
     silence = setTimeout(() => {
-      lost = `it did not answer for ${Math.round(options.lossTimeoutMs / 1000)} s`;
+      state.lost = `it did not answer for ${Math.round(options.lossTimeoutMs / 1000)} s`;
       hangUp();
     }, options.lossTimeoutMs);
   };
-  // A stop asks the host, which ends the agent's group and answers `exit` with `cancelled`; a host that
-  // cannot be asked sees the connection end instead, which stops the agent there too.
-  const onAbort = () => {
-    cancelled = true;
-    if (run === null) return hangUp();
-    hostServiceRequest(host, "/v1/agents/stop", stoppedSchema, { body: { run }, timeoutMs: 10_000, fetch: options.fetch }).catch(hangUp);
+  const stop = () => {
+    state.cancelled = true;
+    if (state.run === null) return hangUp();
+    hostServiceRequest(host, "/v1/agents/stop", stoppedSchema, { body: { run: state.run }, timeoutMs: 10_000, fetch: options.fetch }).catch(hangUp);
   };
-  const cancelledResult = (): ExternalAgentResult => ({ exitCode: null, signal: null, cancelled: true, stderrTail });
-
+  const started = (run: string) => {
+    state.run = run;
+    // Stop was pressed before the host named the run: ask now.
+    if (state.cancelled) stop();
+  };
   heard();
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) stop();
+  else options.signal?.addEventListener("abort", stop, { once: true });
+  const close = () => {
+    clearTimeout(silence);
+    options.signal?.removeEventListener("abort", stop);
+    hangUp();
+  };
+  return { state, signal: connection.signal, heard, started, close };
+}
+
+/** POST /v1/agents/run: the open stream, or a refusal in words naming the host. */
+async function requestRun(host: HostConfig, options: HostAgentRun, watch: ReturnType<typeof watchRun>): Promise<ReadableStream<Uint8Array> | "cancelled"> {
+  let response: Response;
   try {
-    let response: Response;
+    response = await (options.fetch ?? fetch)(`${host.url}/v1/agents/run`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${host.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ agent: options.agent, prompt: options.prompt, directory: options.directory }),
+      signal: watch.signal,
+    });
+  } catch {
+    if (watch.state.cancelled) return "cancelled";
+    throw new HostRequestError(host, watch.state.lost ? `did not answer within ${Math.round(options.lossTimeoutMs / 1000)} s` : "cannot be reached (is boochat-host running there?)");
+  }
+  if (!response.ok || response.body === null) {
+    const refused = errorSchema.safeParse(await response.json().catch(() => null));
+    throw new HostRequestError(host, `refused to run ${options.agent.name}: HTTP ${response.status}${refused.success ? `: ${refused.data.error.message}` : ""}`);
+  }
+  return response.body;
+}
+
+export async function runExternalAgentOnHost(host: HostConfig, options: HostAgentRun): Promise<ExternalAgentResult> {
+  const watch = watchRun(host, options);
+  const { state } = watch;
+  let stderrTail = "";
+  const cancelledResult = (): ExternalAgentResult => ({ exitCode: null, signal: null, cancelled: true, stderrTail });
+  try {
+    const body = await requestRun(host, options, watch);
+    if (body === "cancelled") return cancelledResult();
+    state.reader = body.getReader();
     try {
-      response = await (options.fetch ?? fetch)(`${host.url}/v1/agents/run`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${host.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ agent, prompt: options.prompt, directory: options.directory }),
-        signal: connection.signal,
-      });
-    } catch {
-      if (cancelled) return cancelledResult();
-      throw new HostRequestError(host, lost ? `did not answer within ${Math.round(options.lossTimeoutMs / 1000)} s` : "cannot be reached (is boochat-host running there?)");
-    }
-    if (!response.ok || response.body === null) {
-      const refused = errorSchema.safeParse(await response.json().catch(() => null));
-      throw new HostRequestError(host, `refused to run ${agent.name}: HTTP ${response.status}${refused.success ? `: ${refused.data.error.message}` : ""}`);
-    }
-    reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let pending = "";
-    for (;;) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch {
-        lost ??= "the connection broke";
-        break;
-      }
-      if (next.done) break;
-      heard();
-      pending += decoder.decode(next.value, { stream: true });
-      let newline: number;
-      while ((newline = pending.indexOf("\n")) >= 0) {
-        const line = parseLine(pending.slice(0, newline));
-        pending = pending.slice(newline + 1);
-        if (line?.type === "started") {
-          run = line.run;
-          if (cancelled) onAbort();
-        } else if (line?.type === "output") {
+      for await (const line of linesOf(state.reader, watch.heard)) {
+        if (line.type === "started") watch.started(line.run);
+        if (line.type === "output") {
           if (line.stream === "stderr") stderrTail = (stderrTail + line.text).slice(-500);
           options.onOutput(line.stream, line.text);
-        } else if (line?.type === "exit") {
-          return { exitCode: line.exitCode, signal: line.signal, cancelled: line.cancelled || cancelled, stderrTail: line.stderrTail };
-        } else if (line?.type === "failed") {
-          throw new Error(line.message);
         }
+        if (line.type === "exit") return { exitCode: line.exitCode, signal: line.signal, cancelled: line.cancelled || state.cancelled, stderrTail: line.stderrTail };
+        if (line.type === "failed") throw new AgentNotStarted(line.message);
       }
+    } catch (error) {
+      if (error instanceof AgentNotStarted) throw error;
+      // Anything else is the stream breaking (reset, abort): the host is lost unless we hung up.
+      state.lost ??= "the connection broke";
     }
     // Stopped here, and the host could not be asked: the closed connection stopped the agent there.
-    if (cancelled) return cancelledResult();
-    throw new HostLostError(host, agent.name, lost ?? "the connection ended");
+    if (state.cancelled) return cancelledResult();
+    throw new HostLostError(host, options.agent.name, state.lost ?? "the connection ended");
   } finally {
-    clearTimeout(silence);
-    signal?.removeEventListener("abort", onAbort);
-    hangUp();
+    watch.close();
   }
 }
