@@ -149,6 +149,16 @@ describe("external agents on a host service", () => {
     await fs.rm(path.join(worktree, "from-agent.txt"));
   });
 
+  it("runs a chat-only tab's agent in the scratch folder B gives it", async () => {
+    const chatId = (await db.chat.create({ data: { sessionId: (await db.session.create({ data: { title: "Chat only" } })).id, title: "Tab" } })).id;
+    const { taskId } = await runtime.sendMessage({ chatId, text: "in scratch", agent: "writer" });
+    expect((await waitForTask(db, taskId)).status).toBe("succeeded");
+    const directory = await runtime.chatDirectory(chatId);
+    expect(directory).toMatchObject({ host: "B", scratch: true, local: false });
+    expect(path.dirname(directory.path)).toBe(path.join(dirs.data, "scratch"));
+    expect(await fs.readFile(path.join(directory.path, "from-agent.txt"), "utf8")).toBe("in scratch\n");
+  });
+
   it("Stop ends the agent and every helper it started on B: the task is cancelled, nothing of it runs on", async () => {
     const chatId = await newTab("Stopped");
     const { taskId } = await runtime.sendMessage({ chatId, text: "go", agent: "sleeper" });

@@ -84,6 +84,23 @@ function connectionsToOpencode(hostPid: number, opencodePid: number): string[] {
     .map((socket) => socket.inode);
 }
 
+/** The process groups of the opencode processes (the launcher and its binary share one) running on this data folder. */
+function opencodeGroupsOf(data: string): number[] {
+  const state = `XDG_DATA_HOME=${path.join(data, "opencode", "data")}`;
+  const groups = new Set<number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || !alive(Number(entry))) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(state)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      groups.add(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [...groups];
+}
+
 function readdirLinks(dir: string): string[] {
   const links: string[] = [];
   for (const entry of readdirSync(dir)) {
@@ -246,6 +263,19 @@ describe("the host service (boochat-host)", () => {
     const addresses = listeningAddresses(pid);
     expect(addresses.length).toBeGreaterThan(0);
     for (const address of addresses) expect(address).toMatch(/^0100007F:/);
+  });
+
+  it("serialises configuration PUTs sent at once: each answers, the one that ran last is what runs, and one opencode is left", async () => {
+    const configs = [config, { ...config, share: "manual" }, { ...config, autoupdate: "notify" }];
+    const answers = await Promise.all(configs.map((body) => host.request<{ configHash: string; generation: number; state: string }>("PUT", "/v1/opencode/config", { config: body })));
+    for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    // Each answer is the state right after its own configuration started (or was kept): distinct generations.
+    const generations = answers.map((answer) => answer.body.generation);
+    expect(new Set(generations).size).toBe(generations.length);
+    const last = answers.reduce((a, b) => (b.body.generation > a.body.generation ? b : a));
+    const status = await host.request<Status>("GET", "/v1/host/status");
+    expect(status.body.opencode).toEqual({ state: "ready", generation: last.body.generation, configHash: last.body.configHash });
+    expect(opencodeGroupsOf(dataDir)).toEqual([host.opencodePid()]);
   });
 
   it("after a SIGKILL of the host service, the next start on the same data folder stops the opencode it left", async () => {
