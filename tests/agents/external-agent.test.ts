@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyChatEvent, type ChatView } from "../../app/components/chat/chat-view-reducer";
 import type { StoredPart } from "../../server/schemas/chat-event";
 import { startAgentHarness, type AgentHarness } from "../helpers/opencode-process";
+import { isRunning } from "../helpers/processes";
 
 const script = path.join(import.meta.dirname, "fixtures", "echo-agent.mjs");
 let h: AgentHarness;
@@ -28,15 +29,6 @@ afterAll(async () => {
 
 function outputOf(parts: StoredPart[]): string {
   return parts.map((p) => (p.type === "output" ? p.text : "")).join("");
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("external agents", () => {
@@ -114,11 +106,11 @@ describe("external agents", () => {
       helperPid = Number(await fs.readFile(pidFile, "utf8").catch(() => "0"));
       if (!helperPid) await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(alive(helperPid)).toBe(true);
+    expect(isRunning(helperPid)).toBe(true);
     const task = await h.abort(taskId);
     expect(task.status).toBe("cancelled");
-    for (let i = 0; i < 40 && alive(helperPid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(alive(helperPid)).toBe(false);
+    for (let i = 0; i < 40 && isRunning(helperPid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(isRunning(helperPid)).toBe(false);
   });
 
   it("refuses a second message while the tab is still running one", async () => {

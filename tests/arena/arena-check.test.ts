@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readArenaCheck, runArenaCheck } from "../../server/services/arena/arena-check";
+import { isRunning } from "../helpers/processes";
 
 // The repository's own check of an arena entry: read from .boochat/arena.json, run like an external
 // agent (argv, scrubbed environment, whole process group stopped at the limit), never by the sidecar.
@@ -21,15 +22,6 @@ async function worktreeWith(name: string, config: unknown | null, files: Record<
   for (const [file, content] of Object.entries(files)) await fs.writeFile(path.join(worktree, file), content);
   return worktree;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("the arena's check", () => {
   it("is off unless .boochat/arena.json exists, and a file it cannot use says why", async () => {
@@ -67,10 +59,10 @@ describe("the arena's check", () => {
     const running = runArenaCheck(check, worktree, { limit: limit.signal, killGraceMs: 200 });
     await vi.waitFor(() => fs.access(pidFile), { timeout: 10_000 });
     const helper = Number(await fs.readFile(pidFile, "utf8"));
-    expect(alive(helper)).toBe(true);
+    expect(isRunning(helper)).toBe(true);
     limit.abort();
     const outcome = await running;
     expect(outcome.status).toBe("timed-out");
-    await vi.waitFor(() => expect(alive(helper)).toBe(false), { timeout: 5_000 });
+    await vi.waitFor(() => expect(isRunning(helper)).toBe(false), { timeout: 5_000 });
   });
 });

@@ -8,6 +8,7 @@ import { startAgentHarness, type AgentHarness } from "../helpers/opencode-proces
 import { startTogether } from "../helpers/start-together";
 import { startSidecar, type SidecarProcess } from "../helpers/sidecar-process";
 import { callerFor, trpcError } from "../helpers/trpc-caller";
+import { isRunning } from "../helpers/processes";
 
 // No agent outlives its session: the real opencode serve, an external agent, the real sidecar.
 let repo: RepoFixture;
@@ -41,15 +42,6 @@ function api() {
 async function opencodeKnows(externalId: string): Promise<boolean> {
   const found = await h.opencode.client.session.get({ sessionID: externalId });
   return found.data !== undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A session with a worktree whose tab's agent writes a file, then streams a long answer. */
@@ -109,10 +101,10 @@ describe("a session whose agents are running", () => {
     const { taskId } = await api().coder.message({ chatId: tab?.id ?? "", text: "keep going", agent: "stubborn" });
     await vi.waitFor(() => fs.access(pidFile), { timeout: 10_000 });
     const pid = Number(await fs.readFile(pidFile, "utf8"));
-    expect(alive(pid)).toBe(true);
+    expect(isRunning(pid)).toBe(true);
     await api().session.delete({ id: session.id, force: true });
     expect(await h.getTask(taskId)).toMatchObject({ status: "cancelled" });
-    expect(alive(pid)).toBe(false);
+    expect(isRunning(pid)).toBe(false);
   });
 
   it("closing a tab stops its running agent the same way", async () => {

@@ -13,6 +13,7 @@ import { startHostService, type HostServiceProcess } from "../helpers/host-proce
 import { startTcpGate, type TcpGate } from "../helpers/tcp-gate";
 import { scriptedSettings, waitForTask } from "../helpers/opencode-process";
 import { createTestDb, type TestDb } from "../helpers/test-db";
+import { isRunning } from "../helpers/processes";
 
 // External command-line agents on a host service (host/agent-runs.ts): a real host service B with
 // its own worktree root and data folder, a runtime whose only host is B, and agents that are small
@@ -88,14 +89,6 @@ const outputOf = async (chatId: string) =>
     .filter((m) => m.role === "assistant")
     .flatMap((m) => m.parts.map((p) => (p.type === "output" ? p.text : "")))
     .join("");
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 async function helperPid(): Promise<number> {
   const file = path.join(worktree, "helper.pid");
   await vi.waitFor(() => fs.access(file), { timeout: 10_000, interval: 50 });
@@ -163,10 +156,10 @@ describe("external agents on a host service", () => {
     const chatId = await newTab("Stopped");
     const { taskId } = await runtime.sendMessage({ chatId, text: "go", agent: "sleeper" });
     const helper = await helperPid();
-    expect(alive(helper)).toBe(true);
+    expect(isRunning(helper)).toBe(true);
     await runtime.stopTasks([taskId]);
     expect((await waitForTask(db, taskId)).status).toBe("cancelled");
-    await vi.waitFor(() => expect(alive(helper)).toBe(false), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(() => expect(isRunning(helper)).toBe(false), { timeout: 5_000, interval: 50 });
     expect(await outputOf(chatId)).toContain("helper started");
   });
 
@@ -180,10 +173,10 @@ describe("external agents on a host service", () => {
     expect(failed.status).toBe("failed");
     expect(failed.error).toBe(`host "B" (${gate.url}) was lost while sleeper was running (the connection broke); the host stops the agent when it is back`);
     // A crash leaves the agent's group running in the worktree: nobody is there to stop it...
-    expect(alive(helper)).toBe(true);
+    expect(isRunning(helper)).toBe(true);
     // ...until the host service starts again on its data folder.
     hostB = await startB(port);
-    await vi.waitFor(() => expect(alive(helper)).toBe(false), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(() => expect(isRunning(helper)).toBe(false), { timeout: 5_000, interval: 50 });
     expect(hostB.output()).toMatch(/stopping external agent group \d+ left running by an earlier host service/);
 
     const next = await runtime.sendMessage({ chatId, text: "after the restart", agent: "writer" });
@@ -200,7 +193,7 @@ describe("external agents on a host service", () => {
       const failed = await waitForTask(db, taskId, 20_000);
       expect(failed.status).toBe("failed");
       expect(failed.error).toMatch(/^host "B" \(.+\) was lost while sleeper was running \(the connection broke\)/);
-      await vi.waitFor(() => expect(alive(helper)).toBe(false), { timeout: 5_000, interval: 50 });
+      await vi.waitFor(() => expect(isRunning(helper)).toBe(false), { timeout: 5_000, interval: 50 });
     } finally {
       gate.restore();
     }

@@ -8,6 +8,7 @@ import { createRepoFixture, makeTempDir, type RepoFixture } from "../helpers/git
 import { startHostService, type HostServiceProcess } from "../helpers/host-process";
 import { scriptedSettings } from "../helpers/opencode-process";
 import { startScriptedModelServer, type ScriptedModelServer } from "../helpers/scripted-model-server";
+import { isRunning } from "../helpers/processes";
 
 // One real host service (with its real opencode), one scripted model, one repository for the file.
 let model: ScriptedModelServer;
@@ -41,16 +42,6 @@ afterAll(async () => {
   await repo?.cleanup();
   if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
 });
-
-/** Running (a zombie not yet reaped by whoever inherited it counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 /** The TCP sockets `pid` holds, as /proc/net shows them (addresses in hex; state 0A listening, 01 established). */
 function socketsOf(pid: number): Array<{ local: string; remote: string; state: string; inode: string }> {
@@ -89,7 +80,7 @@ function opencodeGroupsOf(data: string): number[] {
   const state = `XDG_DATA_HOME=${path.join(data, "opencode", "data")}`;
   const groups = new Set<number>();
   for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || !alive(Number(entry))) continue;
+    if (!/^\d+$/.test(entry) || !isRunning(Number(entry))) continue;
     try {
       if (!readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(state)) continue;
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
@@ -286,12 +277,12 @@ describe("the host service (boochat-host)", () => {
     const gone = host.exited;
     process.kill(host.pid, "SIGKILL");
     await gone;
-    expect(alive(leftover)).toBe(true);
+    expect(isRunning(leftover)).toBe(true);
 
     host = await startHostService({ name: "build-1", worktreeRoot: repo.worktreeRoot, dataDir, token });
     const put = await host.request<{ state: string; generation: number }>("PUT", "/v1/opencode/config", { config });
     expect(put.body).toMatchObject({ state: "ready", generation: 1 });
-    expect(alive(leftover)).toBe(false);
+    expect(isRunning(leftover)).toBe(false);
     const after = await host.request<Status>("GET", "/v1/host/status");
     expect(after.body.instance).not.toBe(before.body.instance);
 
@@ -299,6 +290,6 @@ describe("the host service (boochat-host)", () => {
     const current = host.opencodePid();
     expect(current).not.toBeNull();
     await host.stop();
-    expect(current !== null && alive(current)).toBe(false);
+    expect(current !== null && isRunning(current)).toBe(false);
   });
 });
