@@ -45,7 +45,9 @@ export async function runExternalAgentTask(
 
   try {
     const directory = await resolveChatDirectory(db, chatId, deps.places);
-    const host = deps.places.hosts.find((candidate) => candidate.name === directory.host);
+    const host = directory.local ? null : deps.places.hosts.find((candidate) => candidate.name === directory.host);
+    // chatDirectoryOf names only configured hosts; never run beside the web app in another machine's path.
+    if (host === undefined) throw new Error(`host "${directory.host}" is not in BOOCHAT_HOSTS_FILE`);
     const run = {
       agent: input.agent,
       prompt: task.prompt,
@@ -62,7 +64,7 @@ export async function runExternalAgentTask(
       },
     };
     const result =
-      directory.local || host === undefined
+      host === null
         ? await runExternalAgent({ ...run, cwd: directory.path })
         : await runExternalAgentOnHost(host, { ...run, directory: directory.path, lossTimeoutMs: deps.hostLossTimeoutMs ?? HOST_LOSS_TIMEOUT_MS, fetch: deps.places.fetch });
     await persist();
