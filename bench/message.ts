@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { buildOpencodeConfig } from "../server/agents/opencode/opencode-config";
 import { createOpencodeServer } from "../server/agents/opencode/opencode-process";
 import { createAgentRuntime } from "../server/agents/runtime";
-import { createDb } from "../server/db";
+import { createDb, tuneDb } from "../server/db";
 import { createChat } from "../server/services/chat/create-chat";
 import { followChat } from "../server/services/chat/follow-chat";
 import { sendMessage } from "../server/services/chat/send-message";
@@ -47,6 +47,8 @@ export async function run(args: string[]): Promise<void> {
   const dbFile = path.join(base, "bench.db");
   await execa("prisma", ["migrate", "deploy"], { cwd: repoRoot, preferLocal: true, env: { DATABASE_URL: `file:${dbFile}` } });
   const db = createDb(`file:${dbFile}`);
+  // As the app runs its database (getDb): its commits are part of what is measured.
+  await tuneDb(db);
   // The model server runs in a process of its own, as a real provider would: BooChat's own work
   // (database commits block its process) must not slow the model down and blur the comparison.
   const modelProcess = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "tests", "helpers", "scripted-model-server.ts")], {
