@@ -1,5 +1,7 @@
 import { getAgentRuntime } from "./agents/app-runtime";
+import { boochatMcpFrom } from "./agents/agent-settings";
 import { getHosts } from "./hosts/hosts-config";
+import { mcpUnreachableWarning } from "./hosts/mcp-reach";
 import { getSettings } from "./settings/settings";
 
 /**
@@ -9,8 +11,11 @@ import { getSettings } from "./settings/settings";
  */
 export function startServer(): void {
   try {
-    getSettings();
-    getHosts();
+    const settings = getSettings();
+    // Only the address matters here: no agent token is made for it.
+    const mcp = boochatMcpFrom(settings.mcpUrl, settings, "");
+    const warning = mcpUnreachableWarning(getHosts(), mcp?.url ?? null);
+    if (warning) console.error(`[boochat] warning: ${warning}`);
   } catch (error) {
     console.error(`[boochat] ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -140,9 +140,16 @@ it("with BOOCHAT_HOSTS_FILE starts no local sidecar, and a bad hosts file stops 
   const dir = await tempDir();
   const port = await freePort();
   const hostsFile = path.join(dir, "hosts.json");
-  await fs.writeFile(hostsFile, JSON.stringify([{ name: "build-1", url: "http://127.0.0.1:9", token: "0123456789abcdef0123" }]));
+  // build-2 is on another machine (a documentation address): it is not asked anything at start.
+  const hosts = [
+    { name: "build-1", url: "http://127.0.0.1:9", token: "0123456789abcdef0123" },
+    { name: "build-2", url: "http://192.0.2.1:9", token: "0123456789abcdef0123" },
+  ];
+  await fs.writeFile(hostsFile, JSON.stringify(hosts));
   const run = await runStart(startEnv(dir, { PORT: String(port), BOOCHAT_HOSTS_FILE: hostsFile }), /BooChat is starting on/);
   expect(run.output).toContain(`using the hosts in ${hostsFile} (BOOCHAT_HOSTS_FILE is set, so no local host is started)`);
+  // Its opencode could not call back BooChat's MCP server on the web app's loopback address: said at start.
+  expect(run.output).toContain(`[boochat] warning: BooChat's MCP server is at http://127.0.0.1:${port}/api/mcp, a loopback address: opencode on host "build-2" cannot reach it`);
   expect(run.output).not.toContain("boochat sidecar listening");
   await expect(fs.access(path.join(dir, "data", "sidecar.pid"))).rejects.toThrow();
 
