@@ -15,7 +15,7 @@ import { forgetAgentGroup, recordAgentGroup } from "./agent-leftovers";
 /**
  * External agents on this host (docs/HOSTS.md, "External agents"): POST /v1/agents/run starts one in a
  * worktree under the root or a scratch folder of this host and streams what it prints as NDJSON lines
- * (`started`, `output`, `alive` every few seconds, then `exit` or `failed`); POST /v1/agents/stop
+ * (`started`, `output`, `alive` as often as asked, then `exit` or `failed`); POST /v1/agents/stop
  * stops one. The agent's environment is the allowlist of agent-environment.ts: the host's token never
  * reaches it. A caller that goes away stops its agent: no agent outlives the request that runs it.
  */
@@ -29,6 +29,8 @@ const runInput = z.object({
   }),
   prompt: z.string({ error: "must be a string" }).max(4 * 1024 * 1024, "is too long"),
   directory: absolutePath,
+  /** How often to say `alive`: the web app asks for a third of its loss timeout. */
+  heartbeatMs: z.number({ error: "must be a number" }).int("must be a whole number").min(100, "must be at least 100").max(60_000, "must be at most 60000").default(5_000),
 });
 
 const stopInput = z.object({ run: z.string({ error: "must be a string" }).uuid("must be a run id") });
@@ -41,7 +43,7 @@ export type AgentRunLine =
   | ({ type: "exit" } & ExternalAgentResult)
   | { type: "failed"; message: string };
 
-export type AgentRunsDeps = { git: GitContext; worktreeRoot: string; dataDir: string; heartbeatMs?: number };
+export type AgentRunsDeps = { git: GitContext; worktreeRoot: string; dataDir: string };
 
 export function createAgentRuns(deps: AgentRunsDeps) {
   const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
@@ -78,7 +80,7 @@ export function createAgentRuns(deps: AgentRunsDeps) {
     res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
     send({ type: "started", run: id });
     // Something every few seconds, so the web app tells a quiet agent from a lost host.
-    const heartbeat = setInterval(() => send({ type: "alive" }), deps.heartbeatMs ?? 5_000);
+    const heartbeat = setInterval(() => send({ type: "alive" }), input.heartbeatMs);
     let pid: number | null = null;
     try {
       const result = await runExternalAgent({

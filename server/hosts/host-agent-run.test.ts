@@ -68,5 +68,6 @@ it("an agent the host could not start fails with the host's words; a stderr tail
   b.send({ type: "started", run: RUN });
   b.send({ type: "failed", message: "spawn aider ENOENT" });
   await expect(run).rejects.toThrow("spawn aider ENOENT");
-  expect(b.requests[0]).toEqual({ route: "/v1/agents/run", body: { agent, prompt: "p", directory: "/w" } });
+  // The host is asked to say `alive` three times within the loss timeout.
+  expect(b.requests[0]).toEqual({ route: "/v1/agents/run", body: { agent, prompt: "p", directory: "/w", heartbeatMs: 1_000 } });
 });

@@ -40,10 +40,13 @@ export type HostAgentRun = {
   directory: string;
   signal?: AbortSignal;
   onOutput: (stream: "stdout" | "stderr", text: string) => void;
-  /** Silence this long (the host says it is alive every few seconds) is a lost host. */
+  /** Silence this long is a lost host (the host says `alive` three times as often). */
   lossTimeoutMs: number;
   fetch?: typeof fetch;
 };
+
+/** A quiet agent is not a lost host: the host says `alive` three times within the loss timeout (at most every 5 s). */
+export const heartbeatFor = (lossTimeoutMs: number): number => Math.max(100, Math.min(5_000, Math.floor(lossTimeoutMs / 3)));
 
 /** One NDJSON line of the host's stream; null for a line this version does not know. */
 function parseLine(text: string): RunLine | null {
@@ -122,7 +125,7 @@ async function requestRun(host: HostConfig, options: HostAgentRun, watch: Return
     response = await (options.fetch ?? fetch)(`${host.url}/v1/agents/run`, {
       method: "POST",
       headers: { authorization: `Bearer ${host.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ agent: options.agent, prompt: options.prompt, directory: options.directory }),
+      body: JSON.stringify({ agent: options.agent, prompt: options.prompt, directory: options.directory, heartbeatMs: heartbeatFor(options.lossTimeoutMs) }),
       signal: watch.signal,
     });
   } catch {

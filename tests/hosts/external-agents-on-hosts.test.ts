@@ -37,6 +37,9 @@ const SLEEPER: ExternalAgentSettings = {
   env: {},
 };
 
+/** Says nothing for longer than the loss timeout, then finishes: quiet is not lost. */
+const QUIET: ExternalAgentSettings = { name: "quiet", command: ["/bin/sh", "-c", "cat > /dev/null; sleep 4; echo finished"], prompt: "stdin", env: {} };
+
 let repo: RepoFixture;
 let testDb: TestDb;
 let db: Db;
@@ -61,7 +64,7 @@ beforeAll(async () => {
   runtime = createAgentRuntime({
     db,
     // The scripted model is never asked: only external agents run here.
-    settings: { ...scriptedSettings("http://127.0.0.1:9", app), externalAgents: [WRITER, SLEEPER], hostLossTimeoutMs: LOSS_TIMEOUT_MS },
+    settings: { ...scriptedSettings("http://127.0.0.1:9", app), externalAgents: [WRITER, SLEEPER, QUIET], hostLossTimeoutMs: LOSS_TIMEOUT_MS },
     hosts,
     opencodeOf: (host) => createRemoteOpencode({ host, config: {} }),
     scratchDir: path.join(app, "scratch"),
@@ -150,6 +153,14 @@ describe("external agents on a host service", () => {
     expect(directory).toMatchObject({ host: "B", scratch: true, local: false });
     expect(path.dirname(directory.path)).toBe(path.join(dirs.data, "scratch"));
     expect(await fs.readFile(path.join(directory.path, "from-agent.txt"), "utf8")).toBe("in scratch\n");
+  });
+
+  it("an agent silent for longer than the loss timeout is not a lost host: B says it is alive meanwhile", async () => {
+    const chatId = await newTab("Quiet");
+    const { taskId } = await runtime.sendMessage({ chatId, text: "think", agent: "quiet" });
+    const done = await waitForTask(db, taskId);
+    expect([done.status, done.error]).toEqual(["succeeded", null]);
+    expect(await outputOf(chatId)).toBe("finished\n");
   });
 
   it("Stop ends the agent and every helper it started on B: the task is cancelled, nothing of it runs on", async () => {
