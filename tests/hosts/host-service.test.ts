@@ -266,7 +266,8 @@ describe("the host service (boochat-host)", () => {
     const last = answers.reduce((a, b) => (b.body.generation > a.body.generation ? b : a));
     const status = await host.request<Status>("GET", "/v1/host/status");
     expect(status.body.opencode).toEqual({ state: "ready", generation: last.body.generation, configHash: last.body.configHash });
-    expect(opencodeGroupsOf(dataDir)).toEqual([host.opencodePid()]);
+    // The retired ones' groups get SIGKILL last: allow them the moment to go.
+    await vi.waitFor(() => expect(opencodeGroupsOf(dataDir)).toEqual([host.opencodePid()]), { timeout: 5_000, interval: 50 });
   });
 
   it("after a SIGKILL of the host service, the next start on the same data folder stops the opencode it left", async () => {
