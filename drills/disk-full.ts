@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { execa } from "execa";
-import { createDb, type Db } from "../server/db";
+import { createDb } from "../server/db";
 import { createSidecarClient } from "../server/sidecar-client";
 import { createRepoFixture, type RepoFixture } from "../tests/helpers/git-repos";
 import { startSidecar, type SidecarProcess } from "../tests/helpers/sidecar-process";

@@ -1,6 +1,5 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
 import type { Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { makeHostScratch } from "../hosts/host-service-client";

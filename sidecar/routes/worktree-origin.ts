@@ -26,7 +26,7 @@ export const worktreeOriginRoute: Route = {
   async handle(ctx, body) {
     const input = parseInput(originInput, body);
     const target = await resolveInsideRoot(ctx.worktreeRoot, input.path, "path");
-    const dirs = await requireListedWorktree(ctx.git, target, 404);
+    await requireListedWorktree(ctx.git, target, 404);
     const [urls, head, defaultRef] = await Promise.all([
       readOriginUrls(ctx.git, target.real),
       readHeadBranchRef(ctx.git, target.real),

@@ -197,7 +197,7 @@ export function createRunTracker(options: RunTrackerOptions) {
     byTask: new Map(),
     bySession: new Map(),
   };
-  const { db, events, log, byTask, bySession } = t;
+  const { db, events, byTask, bySession } = t;
   /** Stops asked for before the run was tracked (its prompt still on its way), with their reasons. */
   const pendingAborts = new Map<string, string>();
   let watchdog: NodeJS.Timeout | null = null;
