@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ExternalAgentResult } from "../agents/external/external-agent";
 import type { ExternalAgentSettings } from "../agents/agent-settings";
-import { hostServiceRequest, HostRequestError } from "./host-service-client";
+import { hostHeaders, hostRefusal, hostServiceRequest, HostRequestError } from "./host-service-client";
 import type { HostConfig } from "./hosts-config";
 
 /**
@@ -20,7 +20,6 @@ const lineSchema = z.discriminatedUnion("type", [
 type RunLine = z.infer<typeof lineSchema>;
 
 const stoppedSchema = z.object({ run: z.string(), stopping: z.boolean() });
-const errorSchema = z.object({ error: z.object({ message: z.string() }) });
 
 /** The host went away while its agent ran (the connection ended, or it stayed silent too long). */
 export class HostLostError extends HostRequestError {
@@ -124,7 +123,7 @@ async function requestRun(host: HostConfig, options: HostAgentRun, watch: Return
   try {
     response = await (options.fetch ?? fetch)(`${host.url}/v1/agents/run`, {
       method: "POST",
-      headers: { authorization: `Bearer ${host.token}`, "content-type": "application/json" },
+      headers: hostHeaders(host, true),
       body: JSON.stringify({ agent: options.agent, prompt: options.prompt, directory: options.directory, heartbeatMs: heartbeatFor(options.lossTimeoutMs) }),
       signal: watch.signal,
     });
@@ -132,10 +131,8 @@ async function requestRun(host: HostConfig, options: HostAgentRun, watch: Return
     if (watch.state.cancelled) return "cancelled";
     throw new HostRequestError(host, watch.state.lost ? `did not answer within ${Math.round(options.lossTimeoutMs / 1000)} s` : "cannot be reached (is boochat-host running there?)");
   }
-  if (!response.ok || response.body === null) {
-    const refused = errorSchema.safeParse(await response.json().catch(() => null));
-    throw new HostRequestError(host, `refused to run ${options.agent.name}: HTTP ${response.status}${refused.success ? `: ${refused.data.error.message}` : ""}`);
-  }
+  if (!response.ok) throw await hostRefusal(host, `POST /v1/agents/run (${options.agent.name})`, response);
+  if (response.body === null) throw new HostRequestError(host, "answered POST /v1/agents/run without a stream");
   return response.body;
 }
 

@@ -39,6 +39,18 @@ export class HostRequestError extends Error {
 
 export type HostRequest = { method?: "GET" | "POST" | "PUT"; body?: unknown; timeoutMs: number; fetch?: typeof fetch };
 
+/** The headers every request to a host service carries: its bearer token, and the body's type. */
+export function hostHeaders(host: HostConfig, withJsonBody: boolean): Record<string, string> {
+  return { authorization: `Bearer ${host.token}`, ...(withJsonBody ? { "content-type": "application/json" } : {}) };
+}
+
+/** A host's answer other than 2xx, in words naming the host (`what`: the request, e.g. `POST /v1/agents/run`). */
+export async function hostRefusal(host: HostConfig, what: string, response: Response): Promise<HostRequestError> {
+  if (response.status === 401) return new HostRequestError(host, "refused BooChat's token (check its token in BOOCHAT_HOSTS_FILE)");
+  const refused = errorSchema.safeParse(await response.json().catch(() => null));
+  return new HostRequestError(host, `answered ${what} with HTTP ${response.status}${refused.success ? `: ${refused.data.error.message}` : ""}`);
+}
+
 /** One request to a host service with its bearer token and a deadline; the answer checked against `schema`. */
 export async function hostServiceRequest<T>(host: HostConfig, route: string, schema: z.ZodType<T>, request: HostRequest): Promise<T> {
   const { body, timeoutMs } = request;
@@ -47,7 +59,7 @@ export async function hostServiceRequest<T>(host: HostConfig, route: string, sch
   try {
     response = await (request.fetch ?? fetch)(`${host.url}${route}`, {
       method,
-      headers: { authorization: `Bearer ${host.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: hostHeaders(host, body !== undefined),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
     });
@@ -55,13 +67,8 @@ export async function hostServiceRequest<T>(host: HostConfig, route: string, sch
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
     throw new HostRequestError(host, timedOut ? `did not answer within ${Math.round(timeoutMs / 100) / 10} s` : "cannot be reached (is boochat-host running there?)");
   }
-  if (response.status === 401) throw new HostRequestError(host, "refused BooChat's token (check its token in BOOCHAT_HOSTS_FILE)");
-  const json: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const refused = errorSchema.safeParse(json);
-    throw new HostRequestError(host, `answered ${method} ${route} with HTTP ${response.status}${refused.success ? `: ${refused.data.error.message}` : ""}`);
-  }
-  const parsed = schema.safeParse(json);
+  if (!response.ok) throw await hostRefusal(host, `${method} ${route}`, response);
+  const parsed = schema.safeParse(await response.json().catch(() => null));
   if (!parsed.success) throw new HostRequestError(host, `answered ${method} ${route} with something BooChat does not understand (is it a boochat-host of this version?)`);
   return parsed.data;
 }
