@@ -9,24 +9,22 @@ import type { HostConfig } from "../../server/hosts/hosts-config";
 import { createRemoteOpencode } from "../../server/hosts/remote-opencode";
 import { messageText } from "../../server/schemas/chat-event";
 import { listMessages } from "../../server/services/chat/list-messages";
-import { createRepoFixture, makeTempDir, type RepoFixture } from "../helpers/git-repos";
-import { startHostService, type HostServiceProcess } from "../helpers/host-process";
+import { createRepoFixture, type RepoFixture } from "../helpers/git-repos";
+import type { HostServiceProcess } from "../helpers/host-process";
 import { scriptedSettings, waitForTask } from "../helpers/opencode-process";
 import { startScriptedModelServer, type ScriptedModelServer } from "../helpers/scripted-model-server";
 import { createTestDb, type TestDb } from "../helpers/test-db";
+import { startTwoHosts, type TwoHosts } from "../helpers/two-hosts";
 
 // Two real host services (A and B, each with its own worktree root, data folder, port and real
 // opencode), one scripted model, and a runtime whose hosts are [A, B]: A is the home host.
 const LOSS_TIMEOUT_MS = 3_000;
-const tokens = { A: "host-a-token-" + "a".repeat(24), B: "host-b-token-" + "b".repeat(24) };
 
 let model: ScriptedModelServer;
 let repo: RepoFixture;
 let testDb: TestDb;
 let db: Db;
-let dirs: { rootA: string; rootB: string; dataA: string; dataB: string; app: string };
-let hostA: HostServiceProcess;
-let hostB: HostServiceProcess;
+let two: TwoHosts;
 let runtime: AgentRuntime;
 let worktreeB: string;
 let sessionOnB: string;
@@ -35,25 +33,16 @@ const log = (line: string) => {
   if (process.env.BOOCHAT_TEST_LOG) console.log(`[agents] ${new Date().toISOString().slice(14, 23)} ${line}`);
 };
 
-const startB = (port?: number) => startHostService({ name: "B", worktreeRoot: dirs.rootB, dataDir: dirs.dataB, token: tokens.B, ...(port ? { port } : {}) });
-
 beforeAll(async () => {
-  const temp = (name: string) => makeTempDir(`boochat-hosts-${name}-`);
-  const [rootA, rootB, dataA, dataB, app] = await Promise.all([temp("root-a"), temp("root-b"), temp("data-a"), temp("data-b"), temp("app")]);
-  dirs = { rootA, rootB, dataA, dataB, app };
-  [model, repo, testDb] = await Promise.all([startScriptedModelServer(), createRepoFixture(), createTestDb()]);
+  [model, repo, testDb, two] = await Promise.all([startScriptedModelServer(), createRepoFixture(), createTestDb(), startTwoHosts("hosts")]);
   db = testDb.db;
-  [hostA, hostB] = await Promise.all([startHostService({ name: "A", worktreeRoot: rootA, dataDir: dataA, token: tokens.A }), startB()]);
-  const hosts: HostConfig[] = [
-    { name: "A", url: hostA.url, token: tokens.A, kind: "host-service" },
-    { name: "B", url: hostB.url, token: tokens.B, kind: "host-service" },
-  ];
-  const settings = scriptedSettings(model.url, app);
+  const hosts = [two.config("A"), two.config("B")];
+  const settings = scriptedSettings(model.url, two.dirs.app);
   const config = buildOpencodeConfig(settings);
   const opencodeOf = (host: HostConfig) => createRemoteOpencode({ host, config, lossTimeoutMs: LOSS_TIMEOUT_MS, pollMs: 250, log });
-  runtime = createAgentRuntime({ db, settings, hosts, opencodeOf, scratchDir: path.join(app, "scratch"), log });
+  runtime = createAgentRuntime({ db, settings, hosts, opencodeOf, scratchDir: path.join(two.dirs.app, "scratch"), log });
   await runtime.start();
-  const created = await hostB.request<{ path: string; branch: string }>("POST", "/v1/worktrees", { sessionId: "on-b", repoPath: repo.clone });
+  const created = await two.B.request<{ path: string; branch: string }>("POST", "/v1/worktrees", { sessionId: "on-b", repoPath: repo.clone });
   if (created.status !== 200) throw new Error(`B did not make the worktree: ${JSON.stringify(created.body)}`);
   worktreeB = created.body.path;
   sessionOnB = (await db.session.create({ data: { title: "On B" } })).id;
@@ -64,8 +53,8 @@ vi.setConfig({ testTimeout: 90_000 });
 
 afterAll(async () => {
   await runtime?.stop();
-  await Promise.allSettled([hostA?.stop(), hostB?.stop(), model?.close()]);
-  await Promise.allSettled([repo?.cleanup(), testDb?.cleanup(), ...Object.values(dirs ?? {}).map((d) => fs.rm(d, { recursive: true, force: true }))]);
+  await Promise.allSettled([two?.stop(), model?.close()]);
+  await Promise.allSettled([repo?.cleanup(), testDb?.cleanup()]);
 });
 
 /** A new tab of the session on host B (its worktrees row says "B"), or of a new chat-only session. */
@@ -100,10 +89,10 @@ describe("agent runs on the host of their session", () => {
     const done = await waitForTask(db, taskId, 60_000);
     expect([done.status, done.error]).toEqual(["succeeded", null]);
     expect(await fs.readFile(path.join(worktreeB, "from-b.txt"), "utf8")).toBe("written on B\n");
-    expect((await filesUnder(dirs.rootA)).filter((f) => f.endsWith("from-b.txt"))).toEqual([]);
+    expect((await filesUnder(two.dirs.rootA)).filter((f) => f.endsWith("from-b.txt"))).toEqual([]);
     const row = await db.agentSession.findUniqueOrThrow({ where: { chatId_agent: { chatId, agent: "opencode" } } });
-    expect(await hostKnowsSession(hostB, row.externalId, worktreeB)).toBe(true);
-    expect(await hostKnowsSession(hostA, row.externalId, worktreeB)).toBe(false);
+    expect(await hostKnowsSession(two.B, row.externalId, worktreeB)).toBe(true);
+    expect(await hostKnowsSession(two.A, row.externalId, worktreeB)).toBe(false);
   });
 
   it("runs a chat-only tab on the home host A, in a scratch folder A gives", async () => {
@@ -114,9 +103,9 @@ describe("agent runs on the host of their session", () => {
     expect((await waitForTask(db, taskId, 60_000)).status).toBe("succeeded");
     const directory = await runtime.chatDirectory(chatId);
     expect(directory).toMatchObject({ host: "A", scratch: true });
-    expect(directory.path.startsWith(path.join(dirs.dataA, "scratch") + path.sep)).toBe(true);
+    expect(directory.path.startsWith(path.join(two.dirs.dataA, "scratch") + path.sep)).toBe(true);
     expect(await fs.readFile(path.join(directory.path, "from-a.txt"), "utf8")).toBe("written on A\n");
-    expect((await filesUnder(dirs.rootB)).filter((f) => f.endsWith("from-a.txt"))).toEqual([]);
+    expect((await filesUnder(two.dirs.rootB)).filter((f) => f.endsWith("from-a.txt"))).toEqual([]);
   });
 
   it("a killed host B fails only B's running task, in words, within the loss timeout; A's run goes on; B's next run works once B is back", async () => {
@@ -127,9 +116,9 @@ describe("agent runs on the host of their session", () => {
     const [runB, runA] = await Promise.all([runtime.sendMessage({ chatId: onB, text: "HANG-ON-B" }), runtime.sendMessage({ chatId: onA, text: "SLOW-ON-A" })]);
     await Promise.all([model.waitForStep("HANG-ON-B", 0), model.waitForStep("SLOW-ON-A", 0)]);
 
-    const port = Number(new URL(hostB.url).port);
+    const port = Number(new URL(two.B.url).port);
     const killedAt = Date.now();
-    await hostB.kill();
+    await two.B.kill();
     const failed = await waitForTask(db, runB.taskId, 30_000);
     const failedAfterMs = Date.now() - killedAt;
     expect(failed.status).toBe("failed");
@@ -142,7 +131,7 @@ describe("agent runs on the host of their session", () => {
     expect([doneA.status, doneA.error]).toEqual(["succeeded", null]);
     expect(await lastAnswer(onA)).toBe("A keeps going while B is gone.");
 
-    hostB = await startB(port);
+    await two.restart("B", port);
     model.script("AFTER-B-RESTART", [{ tool: "write", args: { filePath: "after-restart.txt", content: "B is back\n" } }, { text: "B is back." }]);
     const next = await runtime.sendMessage({ chatId: onB, text: "AFTER-B-RESTART" });
     const doneB = await waitForTask(db, next.taskId, 60_000);

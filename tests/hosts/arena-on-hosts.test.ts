@@ -8,13 +8,13 @@ import type { Db } from "../../server/db";
 import { createHostRouter } from "../../server/hosts/host-router";
 import type { HostConfig } from "../../server/hosts/hosts-config";
 import { createRemoteOpencode } from "../../server/hosts/remote-opencode";
-import { makeTempDir } from "../helpers/git-repos";
 import { exists, makeUserRepo } from "../helpers/git-workdir";
-import { startHostService, type HostServiceProcess } from "../helpers/host-process";
+import type { HostServiceProcess } from "../helpers/host-process";
 import { scriptedSettings, waitForTask } from "../helpers/opencode-process";
 import { startScriptedModelServer, type ScriptedModelServer } from "../helpers/scripted-model-server";
 import { createTestDb, type TestDb } from "../helpers/test-db";
 import { callerFor } from "../helpers/trpc-caller";
+import { startTwoHosts, type TwoHosts } from "../helpers/two-hosts";
 
 /**
  * "An arena across both is not allowed to mix hosts silently (entries go to the origin session's
@@ -22,14 +22,11 @@ import { callerFor } from "../helpers/trpc-caller";
  * host router: an arena started from a session on B makes every entry's worktree on B, runs every
  * entry's agent on B's opencode, and its delete removes them from B; A is never touched.
  */
-const tokens = { A: "arena-host-a-token-" + "a".repeat(20), B: "arena-host-b-token-" + "b".repeat(20) };
-
 let model: ScriptedModelServer;
 let repo: Awaited<ReturnType<typeof makeUserRepo>>;
 let testDb: TestDb;
 let db: Db;
-let dirs: { rootA: string; rootB: string; dataA: string; dataB: string; app: string };
-const hosts: { A?: HostServiceProcess; B?: HostServiceProcess } = {};
+let two: TwoHosts;
 let runtime: AgentRuntime | undefined;
 let api: ReturnType<typeof callerFor>;
 
@@ -37,26 +34,12 @@ const log = (line: string) => {
   if (process.env.BOOCHAT_TEST_LOG) console.log(`[arena] ${new Date().toISOString().slice(14, 23)} ${line}`);
 };
 
-function host(name: "A" | "B"): HostServiceProcess {
-  const running = hosts[name];
-  if (!running) throw new Error(`host ${name} is not running`);
-  return running;
-}
+const host = (name: "A" | "B"): HostServiceProcess => two[name];
 
 beforeAll(async () => {
-  const temp = (name: string) => makeTempDir(`boochat-arena-hosts-${name}-`);
-  const [rootA, rootB, dataA, dataB, app] = await Promise.all([temp("root-a"), temp("root-b"), temp("data-a"), temp("data-b"), temp("app")]);
-  dirs = { rootA, rootB, dataA, dataB, app };
-  const started = await Promise.allSettled([
-    startHostService({ name: "A", worktreeRoot: rootA, dataDir: dataA, token: tokens.A }),
-    startHostService({ name: "B", worktreeRoot: rootB, dataDir: dataB, token: tokens.B }),
-    startScriptedModelServer(),
-    makeUserRepo(),
-    createTestDb(),
-  ]);
-  const [a, b, m, r, t] = started;
-  if (a.status === "fulfilled") hosts.A = a.value;
-  if (b.status === "fulfilled") hosts.B = b.value;
+  const started = await Promise.allSettled([startTwoHosts("arena-hosts"), startScriptedModelServer(), makeUserRepo(), createTestDb()]);
+  const [h, m, r, t] = started;
+  if (h.status === "fulfilled") two = h.value;
   if (m.status === "fulfilled") model = m.value;
   if (r.status === "fulfilled") repo = r.value;
   if (t.status === "fulfilled") testDb = t.value;
@@ -64,18 +47,13 @@ beforeAll(async () => {
   if (failed) throw failed.reason;
   db = testDb.db;
 
-  const configs: HostConfig[] = (["A", "B"] as const).map((name) => ({ name, url: host(name).url, token: tokens[name], kind: "host-service" }));
-  const settings = scriptedSettings(model.url, app);
+  const configs = [two.config("A"), two.config("B")];
+  const settings = scriptedSettings(model.url, two.dirs.app);
   const config = buildOpencodeConfig(settings);
   // Both opencodes up at once (the configuration the runtime pushes, so it finds them ready).
-  await Promise.all(
-    [host("A"), host("B")].map(async (h) => {
-      const configured = await h.request("PUT", "/v1/opencode/config", { config });
-      if (configured.status !== 200) throw new Error(`host ${h.name} did not start opencode: ${JSON.stringify(configured.body)}`);
-    }),
-  );
+  await two.configureOpencode(config);
   const opencodeOf = (h: HostConfig) => createRemoteOpencode({ host: h, config, pollMs: 500, log: (line) => log(`${h.name}: ${line}`) });
-  runtime = createAgentRuntime({ db, settings, hosts: configs, opencodeOf, scratchDir: path.join(app, "scratch"), log });
+  runtime = createAgentRuntime({ db, settings, hosts: configs, opencodeOf, scratchDir: path.join(two.dirs.app, "scratch"), log });
   await runtime.start();
   api = callerFor(db, { sidecar: createHostRouter({ db, hosts: configs }), agents: runtime, riskTimeoutMs: 10_000 });
 }, 120_000);
@@ -84,8 +62,8 @@ vi.setConfig({ testTimeout: 60_000 });
 
 afterAll(async () => {
   await runtime?.stop();
-  await Promise.allSettled([hosts.A?.stop(), hosts.B?.stop(), model?.close()]);
-  await Promise.allSettled([repo?.cleanup(), testDb?.cleanup(), ...Object.values(dirs ?? {}).map((d) => fs.rm(d, { recursive: true, force: true }))]);
+  await Promise.allSettled([two?.stop(), model?.close()]);
+  await Promise.allSettled([repo?.cleanup(), testDb?.cleanup()]);
 });
 
 /** Every entry (file or folder) below `dir`, relative. */
@@ -134,7 +112,7 @@ describe("an arena with two hosts", () => {
       expect(await runtime?.hostOfChat(entry.chatId)).toBe("B");
     }
     // Nothing was made under A's root: no worktree, no folder.
-    expect(await entriesUnder(dirs.rootA)).toEqual([]);
+    expect(await entriesUnder(two.dirs.rootA)).toEqual([]);
 
     const done = await Promise.all(entries.map((entry) => waitForTask(db, entry.taskId, 45_000)));
     expect(done.map((t) => [t.status, t.error])).toEqual([
@@ -150,7 +128,7 @@ describe("an arena with two hosts", () => {
     }
     // Nothing of the arena landed in the origin's worktree, nor anywhere under A's root.
     expect((await entriesUnder(origin.worktree?.path ?? "")).filter((f) => f.startsWith("answer-"))).toEqual([]);
-    expect(await entriesUnder(dirs.rootA)).toEqual([]);
+    expect(await entriesUnder(two.dirs.rootA)).toEqual([]);
 
     // Each entry is measured by its worktree's host (A would refuse a path outside its root).
     let measured = await api.arena.get({ id: arena.id });
@@ -171,7 +149,7 @@ describe("an arena with two hosts", () => {
     for (const entry of entries) expect(await exists(entry.path)).toBe(false);
     expect(await exists(origin.worktree?.path ?? "")).toBe(false);
     expect(await db.session.count({ where: { id: { in: [origin.id, ...entries.map((e) => e.sessionId)] } } })).toBe(0);
-    expect(await entriesUnder(dirs.rootA)).toEqual([]);
+    expect(await entriesUnder(two.dirs.rootA)).toEqual([]);
     // B's own git no longer lists the entries' worktrees.
     const listed = await repo.git(repo.repo, "worktree", "list", "--porcelain");
     for (const entry of entries) expect(listed).not.toContain(entry.path);

@@ -8,12 +8,12 @@ import type { HostConfig } from "../../server/hosts/hosts-config";
 import { createRemoteOpencode } from "../../server/hosts/remote-opencode";
 import { messageText } from "../../server/schemas/chat-event";
 import { listMessages } from "../../server/services/chat/list-messages";
-import { createRepoFixture, makeTempDir, type RepoFixture } from "../helpers/git-repos";
-import { startHostService, type HostServiceProcess } from "../helpers/host-process";
+import { createRepoFixture, type RepoFixture } from "../helpers/git-repos";
 import { scriptedSettings, waitForTask } from "../helpers/opencode-process";
 import { startScriptedModelServer, type ScriptedModelServer } from "../helpers/scripted-model-server";
 import { startTcpGate, type TcpGate } from "../helpers/tcp-gate";
 import { createTestDb, type TestDb } from "../helpers/test-db";
+import { startTwoHosts, type TwoHosts } from "../helpers/two-hosts";
 
 /**
  * "A host that drops mid-run: its running tasks resynchronise when it returns, or fail with the
@@ -24,15 +24,11 @@ import { createTestDb, type TestDb } from "../helpers/test-db";
  * request) is reset, and new ones fail until it is restored. B itself and its opencode keep running,
  * so the run goes on there while BooChat cannot see it.
  */
-const tokens = { A: "host-a-token-" + "a".repeat(24), B: "host-b-token-" + "b".repeat(24) };
-
 let model: ScriptedModelServer;
 let repo: RepoFixture;
 let testDb: TestDb;
 let db: Db;
-let dirs: { rootA: string; rootB: string; dataA: string; dataB: string; app: string };
-let hostA: HostServiceProcess;
-let hostB: HostServiceProcess;
+let two: TwoHosts;
 let gate: TcpGate;
 let sessionOnB: string;
 const runtimes: AgentRuntime[] = [];
@@ -42,36 +38,20 @@ const log = (line: string) => {
 };
 
 beforeAll(async () => {
-  const temp = (name: string) => makeTempDir(`boochat-blip-${name}-`);
-  const [rootA, rootB, dataA, dataB, app] = await Promise.all([temp("root-a"), temp("root-b"), temp("data-a"), temp("data-b"), temp("app")]);
-  dirs = { rootA, rootB, dataA, dataB, app };
-  const started = await Promise.allSettled([
-    startHostService({ name: "A", worktreeRoot: rootA, dataDir: dataA, token: tokens.A }),
-    startHostService({ name: "B", worktreeRoot: rootB, dataDir: dataB, token: tokens.B }),
-    startScriptedModelServer(),
-    createRepoFixture(),
-    createTestDb(),
-  ]);
-  const [a, b, m, r, t] = started;
-  if (a.status === "fulfilled") hostA = a.value;
-  if (b.status === "fulfilled") hostB = b.value;
+  const started = await Promise.allSettled([startTwoHosts("blip"), startScriptedModelServer(), createRepoFixture(), createTestDb()]);
+  const [h, m, r, t] = started;
+  if (h.status === "fulfilled") two = h.value;
   if (m.status === "fulfilled") model = m.value;
   if (r.status === "fulfilled") repo = r.value;
   if (t.status === "fulfilled") testDb = t.value;
   const failed = started.find((s) => s.status === "rejected");
   if (failed) throw failed.reason;
   db = testDb.db;
-  gate = await startTcpGate(Number(new URL(hostB.url).port));
+  gate = await startTcpGate(Number(new URL(two.B.url).port));
   // Both opencodes up before the runtimes come (the configuration they will push, so no restart).
-  const config = buildOpencodeConfig(scriptedSettings(model.url, dirs.app));
-  await Promise.all(
-    [hostA, hostB].map(async (host) => {
-      const configured = await host.request("PUT", "/v1/opencode/config", { config });
-      if (configured.status !== 200) throw new Error(`host ${host.name} did not start opencode: ${JSON.stringify(configured.body)}`);
-    }),
-  );
+  await two.configureOpencode(buildOpencodeConfig(scriptedSettings(model.url, two.dirs.app)));
   // B's worktree, made by B (directly: the gate is for the runtime's traffic).
-  const created = await hostB.request<{ path: string; branch: string }>("POST", "/v1/worktrees", { sessionId: "blip-on-b", repoPath: repo.clone });
+  const created = await two.B.request<{ path: string; branch: string }>("POST", "/v1/worktrees", { sessionId: "blip-on-b", repoPath: repo.clone });
   if (created.status !== 200) throw new Error(`B did not make the worktree: ${JSON.stringify(created.body)}`);
   sessionOnB = (await db.session.create({ data: { title: "On B" } })).id;
   await db.worktree.create({ data: { sessionId: sessionOnB, repoPath: repo.clone, path: created.body.path, branch: created.body.branch, host: "B" } });
@@ -82,20 +62,17 @@ vi.setConfig({ testTimeout: 60_000 });
 afterAll(async () => {
   gate?.restore();
   await Promise.allSettled(runtimes.map((r) => r.stop()));
-  await Promise.allSettled([hostA?.stop(), hostB?.stop(), model?.close(), gate?.close()]);
-  await Promise.allSettled([repo?.cleanup(), testDb?.cleanup(), ...Object.values(dirs ?? {}).map((d) => fs.rm(d, { recursive: true, force: true }))]);
+  await Promise.allSettled([two?.stop(), model?.close(), gate?.close()]);
+  await Promise.allSettled([repo?.cleanup(), testDb?.cleanup()]);
 });
 
 /** A runtime over [A, B], B reached through the gate, with this loss timeout. */
 async function runtimeWith(lossTimeoutMs: number): Promise<AgentRuntime> {
-  const hosts: HostConfig[] = [
-    { name: "A", url: hostA.url, token: tokens.A, kind: "host-service" },
-    { name: "B", url: gate.url, token: tokens.B, kind: "host-service" },
-  ];
-  const settings = scriptedSettings(model.url, dirs.app);
+  const hosts = [two.config("A"), two.config("B", gate.url)];
+  const settings = scriptedSettings(model.url, two.dirs.app);
   const config = buildOpencodeConfig(settings);
   const opencodeOf = (host: HostConfig) => createRemoteOpencode({ host, config, lossTimeoutMs, pollMs: 250, log: (line) => log(`${host.name}: ${line}`) });
-  const runtime = createAgentRuntime({ db, settings, hosts, opencodeOf, scratchDir: path.join(dirs.app, "scratch"), log });
+  const runtime = createAgentRuntime({ db, settings, hosts, opencodeOf, scratchDir: path.join(two.dirs.app, "scratch"), log });
   runtimes.push(runtime);
   await runtime.start();
   return runtime;
